@@ -1,0 +1,193 @@
+package io.github.harbordt.config;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.harbordt.demo.DemoRegistry;
+import io.github.harbordt.demo.HarborSimulator;
+import io.github.harbordt.dynatrace.DeliveryRoutes;
+import io.github.harbordt.dynatrace.DynatraceRequests;
+import io.github.harbordt.harbor.HarborPages;
+import io.github.harbordt.harbor.HarborRequests;
+import io.github.harbordt.harbor.HarborRoutes;
+import io.github.harbordt.harbor.HarborTimeouts;
+import io.github.harbordt.mapping.SecurityEventMapper;
+import io.github.harbordt.pipeline.DeliveryLedger;
+import io.github.harbordt.pipeline.ScanCycles;
+import io.github.harbordt.pipeline.ScanEventsProcessor;
+import io.github.harbordt.state.Database;
+import io.github.harbordt.state.DeadLetterStore;
+import io.github.harbordt.state.StateStore;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.TemplatedRouteBuilder;
+import org.apache.camel.component.http.HttpComponent;
+import org.apache.camel.processor.aggregate.DefaultAggregateController;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * Assembles the connector into a CamelContext from its settings: state database, stores, Harbor instances (or the
+ * demo registry), the HTTP client settings, and the crawl and delivery routes. Used by the production configuration
+ * and by the tests, so both run the same wiring.
+ */
+public final class Connector {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Connector.class);
+
+    private final Map<String, HarborInstance> instances;
+    private final Database database;
+    private final StateStore state;
+    private final DeadLetterStore deadLetters;
+    private final DeliveryLedger ledger;
+    private final DynatraceSettings dynatrace;
+    private final ScanCycles cycles;
+    private final ObjectMapper json = new ObjectMapper();
+    private final HarborSimulator demo;
+
+    private Connector(CamelContext ctx, Settings s, Clock clock) throws Exception {
+        Path dataDir = Path.of(s.string("connector.data-dir", "data"));
+        createDirectories(dataDir);
+        Map<String, HarborInstance> configured = new LinkedHashMap<>();
+        for (String id : ids(s.string("harbor.instances", "default"))) {
+            configured.put(id, HarborInstance.load(id, s));
+        }
+        this.demo = startDemoIfUnconfigured(configured, clock);
+        this.instances = Map.copyOf(configured);
+        this.dynatrace = DynatraceSettings.load(s, dataDir);
+        this.database = new Database(s.string("state.jdbc-url", "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("connector")),
+                s.string("state.username", ""), s.string("state.password", ""));
+        this.state = new StateStore(database.dataSource());
+        this.deadLetters = new DeadLetterStore(database.dataSource());
+        this.ledger = new DeliveryLedger(state);
+        DefaultAggregateController batcher = new DefaultAggregateController();
+        this.cycles = new ScanCycles(instances, state, ledger, batcher, dynatrace,
+                s.duration("state.delivered-scan-retention", "7d"), clock);
+
+        configureHttp(ctx);
+        ExecutorService pool = ctx.getExecutorServiceManager()
+                .newFixedThreadPool(this, "harbor-fetch", s.integer("harbor.parallelism", 4));
+        ctx.getRegistry().bind("harborPool", pool);
+        for (HarborInstance instance : instances.values()) {
+            ctx.getRegistry().bind("harborTimeouts-" + instance.id(), new HarborTimeouts(instance));
+        }
+        ScanEventsProcessor mapping = new ScanEventsProcessor(new SecurityEventMapper(dynatrace.extraAttributes()), json,
+                deadLetters, ledger);
+        ctx.addRoutes(new DeliveryRoutes(dynatrace, new DynatraceRequests(dynatrace, ledger, deadLetters), batcher));
+        ctx.addRoutes(new HarborRoutes(cycles, new HarborRequests(json), new HarborPages(), mapping,
+                s.integer("harbor.retries", 3), s.duration("harbor.retry-delay", "2s")));
+        ctx.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                database.close();
+                if (demo != null) {
+                    demo.close();
+                }
+            }
+        }, true, true);
+        LOG.info("Connector ready: Harbor {} -> {}", instances.values(), dynatrace);
+    }
+
+    public static Connector install(CamelContext ctx, Settings settings, Clock clock) throws Exception {
+        return new Connector(ctx, settings, clock);
+    }
+
+    /** Adds one Quartz-triggered crawl route per instance ({@code harbor-<id>-scans}). */
+    public void schedule(CamelContext ctx) throws Exception {
+        for (HarborInstance instance : instances.values()) {
+            TemplatedRouteBuilder.builder(ctx, HarborRoutes.SCHEDULE_TEMPLATE)
+                    .routeId("harbor-" + instance.id() + "-scans")
+                    .parameter("instance", instance.id())
+                    .parameter("schedule", instance.quartzSchedule())
+                    .add();
+        }
+    }
+
+    private HarborSimulator startDemoIfUnconfigured(Map<String, HarborInstance> configured, Clock clock) throws IOException {
+        HarborInstance only = configured.size() == 1 ? configured.get("default") : null;
+        if (only != null && only.url().isEmpty()) {
+            HarborSimulator simulator = new HarborSimulator(DemoRegistry.create(clock.instant()));
+            configured.put("default", only.withDemoRegistry(simulator.url(), DemoRegistry.ROBOT, DemoRegistry.SECRET));
+            LOG.warn("No Harbor configured (HARBOR_URL is empty): crawling the built-in demo registry at {}", simulator.url());
+            return simulator;
+        }
+        for (HarborInstance i : configured.values()) {
+            if (i.url().isEmpty()) {
+                throw new IllegalArgumentException("harbor." + i.id() + ".url is empty: every instance listed in "
+                        + "harbor.instances needs a URL such as https://harbor.example.com");
+            }
+        }
+        return null;
+    }
+
+    private void configureHttp(CamelContext ctx) {
+        for (String scheme : List.of("http", "https")) {
+            HttpComponent http = ctx.getComponent(scheme, HttpComponent.class);
+            // the Dynatrace endpoints use the component-wide timeouts; each Harbor endpoint has its own (HarborTimeouts)
+            http.setConnectTimeout(dynatrace.connectTimeout().toMillis());
+            http.setConnectionRequestTimeout(dynatrace.responseTimeout().toMillis());
+            http.setResponseTimeout(dynatrace.responseTimeout().toMillis());
+            http.setSoTimeout(dynatrace.responseTimeout().toMillis());
+        }
+    }
+
+    private static List<String> ids(String list) {
+        List<String> ids = Arrays.stream(list.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
+        for (String id : ids) {
+            if (!id.matches("[a-zA-Z0-9_-]+")) {
+                throw new IllegalArgumentException("harbor.instances: '" + id + "' is not a valid id (letters, digits, - and _)");
+            }
+        }
+        return ids.isEmpty() ? List.of("default") : ids;
+    }
+
+    private static void createDirectories(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("connector.data-dir=" + dir + " cannot be created", e);
+        }
+    }
+
+    public Map<String, HarborInstance> instances() {
+        return instances;
+    }
+
+    public StateStore state() {
+        return state;
+    }
+
+    public DeadLetterStore deadLetters() {
+        return deadLetters;
+    }
+
+    public DeliveryLedger ledger() {
+        return ledger;
+    }
+
+    public ScanCycles cycles() {
+        return cycles;
+    }
+
+    public DynatraceSettings dynatrace() {
+        return dynatrace;
+    }
+
+    public ObjectMapper json() {
+        return json;
+    }
+
+    /** The built-in demo registry, when no Harbor is configured. */
+    public HarborSimulator demo() {
+        return demo;
+    }
+}

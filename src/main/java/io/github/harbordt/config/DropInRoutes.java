@@ -1,0 +1,46 @@
+package io.github.harbordt.config;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.Resource;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Loads the YAML route files users drop into the routes folder ({@code routes.dir}, default {@code routes}). Unlike
+ * a {@code file:} include pattern, a missing folder is not an error: the connector starts without drop-ins.
+ */
+public final class DropInRoutes {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DropInRoutes.class);
+
+    private DropInRoutes() {
+    }
+
+    public static List<Path> load(CamelContext ctx, Path dir) throws Exception {
+        if (!Files.isDirectory(dir)) {
+            LOG.info("No drop-in routes folder at {}: starting without drop-in routes", dir.toAbsolutePath());
+            return List.of();
+        }
+        List<Path> files;
+        try (Stream<Path> list = Files.list(dir)) {
+            files = list.filter(p -> p.getFileName().toString().matches(".*\\.ya?ml")).sorted().toList();
+        } catch (IOException e) {
+            throw new IllegalStateException("routes.dir=" + dir + " cannot be read: " + e.getMessage(), e);
+        }
+        List<Resource> resources = files.stream()
+                .map(p -> ResourceHelper.resolveResource(ctx, "file:" + p.toAbsolutePath())).toList();
+        if (!resources.isEmpty()) {
+            PluginHelper.getRoutesLoader(ctx).loadRoutes(resources);
+            LOG.info("Loaded drop-in routes: {}", files);
+        }
+        return files;
+    }
+}

@@ -1,0 +1,53 @@
+package io.github.harbordt.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Where and how events are delivered. Without {@code dynatrace.url} (DT_URL) the connector runs dry: batches are
+ * written as JSON lines under {@code dryRunDir} instead of being sent.
+ */
+public record DynatraceSettings(String url, String token, String securityEventsPath, long maxBatchBytes,
+                                int maxBatchRecords, Duration batchTimeout, Duration connectTimeout,
+                                Duration responseTimeout, int maxRedeliveries, Duration retryDelay,
+                                Duration maxRetryDelay, Duration settleTimeout, Path dryRunDir,
+                                Map<String, String> extraAttributes) {
+
+    /** Dynatrace's extensions split at 10,000,000 bytes; stay below it. */
+    public static final long HARD_MAX_BYTES = 10_000_000;
+
+    public static DynatraceSettings load(Settings s, Path dataDir) {
+        String url = s.optional("dynatrace.url").map(u -> u.replaceAll("/+$", "")).orElse("");
+        String token = s.string("dynatrace.token", "");
+        if (!url.isEmpty() && token.isEmpty()) {
+            throw new IllegalArgumentException("dynatrace.url (DT_URL) is set but dynatrace.token (DT_TOKEN) is empty: "
+                    + "create an access token with scope openpipeline.events_security and set DT_TOKEN");
+        }
+        long maxBytes = s.longValue("dynatrace.batch.max-bytes", 9_500_000);
+        if (maxBytes < 1024 || maxBytes >= HARD_MAX_BYTES) {
+            throw new IllegalArgumentException("dynatrace.batch.max-bytes must be between 1024 and 9999999, was " + maxBytes);
+        }
+        Map<String, String> extra = new LinkedHashMap<>();
+        s.optional("dynatrace.security-context").ifPresent(v -> extra.put("dt.security_context", v));
+        s.optional("dynatrace.cost-center").ifPresent(v -> extra.put("dt.cost.costcenter", v));
+        s.optional("dynatrace.cost-product").ifPresent(v -> extra.put("dt.cost.product", v));
+        return new DynatraceSettings(url, token,
+                s.string("dynatrace.security-events-path", "/platform/ingest/v1/security.events"),
+                maxBytes, s.integer("dynatrace.batch.max-records", 5000), s.duration("dynatrace.batch.timeout", "5s"),
+                s.duration("dynatrace.connect-timeout", "10s"), s.duration("dynatrace.response-timeout", "60s"),
+                s.integer("dynatrace.retry.max-redeliveries", 6), s.duration("dynatrace.retry.initial-delay", "1s"),
+                s.duration("dynatrace.retry.max-delay", "5m"), s.duration("dynatrace.settle-timeout", "30m"),
+                Path.of(s.string("dynatrace.dry-run-dir", dataDir.resolve("dry-run").toString())), Map.copyOf(extra));
+    }
+
+    public boolean dryRun() {
+        return url.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+        return "DynatraceSettings[" + (dryRun() ? "dry run to " + dryRunDir : url) + "]";
+    }
+}

@@ -1,0 +1,86 @@
+package io.github.harbordt.config;
+
+import io.github.harbordt.harbor.HarborPaging;
+import io.github.harbordt.harbor.NameFilter;
+import io.github.harbordt.mapping.RiskLevel;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * Settings of one monitored Harbor. Every key {@code harbor.<id>.<key>} falls back to {@code harbor.<key>}, so a
+ * single registry is configured with the plain {@code harbor.*} keys (see config/application.properties).
+ */
+public record HarborInstance(String id, String url, String username, String password, String registry,
+                             String cron, Duration interval, Duration lookBack, Duration overlap, boolean backfill,
+                             NameFilter projects, NameFilter repositories, RiskLevel minSeverity,
+                             int pageSize, int maxPages, Duration connectTimeout, Duration responseTimeout,
+                             boolean demo) {
+
+    public static HarborInstance load(String id, Settings all) {
+        Settings s = all.scoped("harbor." + id, "harbor");
+        String url = s.optional("url").map(HarborInstance::trimSlash).orElse("");
+        if (!url.isEmpty() && !url.matches("(?i)https?://[^/]+.*")) {
+            throw new IllegalArgumentException("harbor." + id + ".url (or HARBOR_URL) must look like https://harbor.example.com, was: " + url);
+        }
+        int pageSize = s.integer("page-size", HarborPaging.MAX_PAGE_SIZE);
+        if (pageSize < 1 || pageSize > HarborPaging.MAX_PAGE_SIZE) {
+            throw new IllegalArgumentException("harbor.page-size must be between 1 and 100 (Harbor answers 422 above 100, "
+                    + "and 0 would mean an unbounded page); was " + pageSize);
+        }
+        String minSeverity = s.string("min-severity", "NONE").toUpperCase(Locale.ROOT);
+        RiskLevel min;
+        try {
+            min = RiskLevel.valueOf(minSeverity);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("harbor.min-severity must be one of CRITICAL, HIGH, MEDIUM, LOW, NONE; was " + minSeverity);
+        }
+        return new HarborInstance(id, url, s.string("username", ""), s.string("password", ""),
+                s.optional("registry").orElse(url.isEmpty() ? "" : hostOf(url)),
+                s.string("cron", ""), s.duration("interval", "10m"), s.duration("look-back", "24h"),
+                s.duration("overlap", "10m"), s.bool("backfill", false),
+                new NameFilter(s.string("projects.include", ""), s.string("projects.exclude", "")),
+                new NameFilter(s.string("repositories.include", ""), s.string("repositories.exclude", "")),
+                min, pageSize, s.integer("max-pages", 10_000), s.duration("connect-timeout", "10s"),
+                s.duration("response-timeout", "60s"), false);
+    }
+
+    /** The same instance pointed at the built-in demo registry. */
+    public HarborInstance withDemoRegistry(String demoUrl, String demoUser, String demoPassword) {
+        return new HarborInstance(id, demoUrl, demoUser, demoPassword, "demo-harbor.local", cron, interval, lookBack,
+                overlap, backfill, projects, repositories, minSeverity, pageSize, maxPages, connectTimeout,
+                responseTimeout, true);
+    }
+
+    public String apiBase() {
+        return url + "/api/v2.0";
+    }
+
+    /** Quartz endpoint options: a cron when one is set, else a simple interval that also fires right after start. */
+    public String quartzSchedule() {
+        if (!cron.isBlank()) {
+            return "cron=" + cron.trim().replace(' ', '+');
+        }
+        return "trigger.repeatInterval=" + interval.toMillis() + "&trigger.repeatCount=-1";
+    }
+
+    private static String trimSlash(String url) {
+        String u = url.trim();
+        while (u.endsWith("/")) {
+            u = u.substring(0, u.length() - 1);
+        }
+        return u;
+    }
+
+    private static String hostOf(String url) {
+        URI uri = URI.create(url);
+        return uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
+    }
+
+    @Override
+    public String toString() {
+        // never print the password
+        return "HarborInstance[" + id + " " + url + " user=" + username + "]";
+    }
+}

@@ -1,0 +1,430 @@
+package io.github.harbordt.demo;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.github.harbordt.harbor.ReportMimeTypes;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A loopback Harbor speaking the subset of REST API v2.0 the connector uses, with Harbor's documented behaviour:
+ * bad credentials downgraded to anonymous, paging with relative unescaped {@code Link} headers joined by {@code " , "},
+ * 422 above 100 items a page, omitted zero fields, {@code null} arrays, {@code links: [""]}, both report formats,
+ * {@code {}} reports, nested repository names in double-encoded path segments, zero times. Serves the demo registry,
+ * the tests and the benchmark. Faults (status codes, delays) can be injected per request path.
+ */
+public final class HarborSimulator implements AutoCloseable {
+
+    private static final Pattern REPO_ARTIFACTS = Pattern.compile("/api/v2\\.0/projects/([^/]+)/repositories/([^/]+)/artifacts");
+    private static final Pattern PROJECT_ARTIFACTS = Pattern.compile("/api/v2\\.0/projects/([^/]+)/artifacts");
+    private static final Pattern REPOSITORIES = Pattern.compile("/api/v2\\.0/projects/([^/]+)/repositories");
+    private static final Pattern REPORT = Pattern.compile(
+            "/api/v2\\.0/projects/([^/]+)/repositories/([^/]+)/artifacts/([^/]+)/additions/vulnerabilities");
+    private static final DateTimeFormatter API_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
+            .withZone(java.time.ZoneOffset.UTC);
+
+    /** An injected answer for requests whose path (with query) matches. */
+    private record Fault(Predicate<String> matches, int status, Duration delay, String retryAfter, AtomicLong remaining) {
+    }
+
+    private final SimulatedRegistry registry;
+    private final ObjectMapper json = new ObjectMapper();
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<String> requestLog = new ConcurrentLinkedQueue<>();
+    private final AtomicLong requests = new AtomicLong();
+    private volatile boolean logRequests = true;
+
+    public HarborSimulator(SimulatedRegistry registry) throws IOException {
+        this.registry = registry;
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        this.executor = Executors.newFixedThreadPool(8, r -> {
+            Thread t = new Thread(r, "harbor-simulator");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    public SimulatedRegistry registry() {
+        return registry;
+    }
+
+    public long requestCount() {
+        return requests.get();
+    }
+
+    /** Paths (with raw query) of the requests served, in order; off for the benchmark. */
+    public List<String> requestLog() {
+        return new ArrayList<>(requestLog);
+    }
+
+    public void logRequests(boolean on) {
+        this.logRequests = on;
+    }
+
+    /** The next {@code times} requests whose path contains {@code pathPart} get {@code status} after {@code delay}. */
+    public void fail(String pathPart, int times, int status, Duration delay, String retryAfter) {
+        faults.add(new Fault(p -> p.contains(pathPart), status, delay, retryAfter, new AtomicLong(times)));
+    }
+
+    public void clearFaults() {
+        faults.clear();
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            String path = ex.getRequestURI().getRawPath();
+            String rawQuery = ex.getRequestURI().getRawQuery();
+            requests.incrementAndGet();
+            if (logRequests) {
+                requestLog.add(path + (rawQuery == null ? "" : "?" + rawQuery));
+            }
+            String requestId = ex.getRequestHeaders().getFirst("X-Request-Id");
+            ex.getResponseHeaders().set("X-Request-Id", requestId == null ? "generated" : requestId);
+            for (Fault f : faults) {
+                if (f.matches().test(path) && f.remaining().getAndDecrement() > 0) {
+                    if (!f.delay().isZero()) {
+                        Thread.sleep(f.delay().toMillis()); // the simulated slowness itself, not a test wait
+                    }
+                    if (f.retryAfter() != null) {
+                        ex.getResponseHeaders().set("Retry-After", f.retryAfter());
+                    }
+                    send(ex, f.status(), f.status() >= 500
+                            ? "<html><body><h1>" + f.status() + " Gateway Time-out</h1></body></html>" : error("UNKNOWN", "injected"));
+                    return;
+                }
+            }
+            Map<String, String> query = query(rawQuery);
+            boolean authenticated = authenticated(ex);
+            route(ex, path, query, rawQuery, authenticated);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            send(ex, 500, error("UNKNOWN", "internal server error"));
+        }
+    }
+
+    private void route(HttpExchange ex, String path, Map<String, String> query, String rawQuery, boolean authenticated)
+            throws IOException {
+        Matcher m;
+        if (path.equals("/api/v2.0/ping")) {
+            ex.getResponseHeaders().set("Content-Type", "text/plain");
+            send(ex, 200, "Pong");
+        } else if (path.equals("/api/v2.0/systeminfo")) {
+            Map<String, Object> info = new LinkedHashMap<>();
+            info.put("auth_mode", "db_auth");
+            info.put("self_registration", false);
+            if (authenticated) {
+                info.put("current_time", API_TIME.format(Instant.now()));
+                info.put("external_url", url());
+                info.put("harbor_version", registry.version());
+                info.put("notification_enable", true);
+                info.put("registry_url", url().replace("http://", ""));
+            }
+            sendJson(ex, info);
+        } else if (path.equals("/api/v2.0/projects")) {
+            List<Object> items = new ArrayList<>();
+            for (SimulatedRegistry.Project p : registry.projects()) {
+                if (authenticated || p.isPublic()) {
+                    items.add(project(p));
+                }
+            }
+            page(ex, path, query, rawQuery, items);
+        } else if ((m = REPORT.matcher(path)).matches()) {
+            SimulatedRegistry.Artifact a = registry.artifact(repositoryName(m.group(1), m.group(2)), decode(m.group(3)));
+            if (!visible(a == null ? null : a.project, authenticated)) {
+                send(ex, 404, error("NOT_FOUND", "artifact not found"));
+            } else {
+                sendBytes(ex, report(a));
+            }
+        } else if ((m = REPO_ARTIFACTS.matcher(path)).matches()) {
+            String repository = repositoryName(m.group(1), m.group(2));
+            SimulatedRegistry.Project p = registry.projectByName(decode(m.group(1)));
+            if (!visible(p, authenticated)) {
+                send(ex, 404, error("NOT_FOUND", "project not found"));
+                return;
+            }
+            List<Object> items = new ArrayList<>();
+            for (SimulatedRegistry.Artifact a : registry.artifactsOf(p.name())) {
+                if (a.repository.equals(repository)) {
+                    items.add(artifact(a, "true".equals(query.get("with_scan_overview")), ex));
+                }
+            }
+            page(ex, path, query, rawQuery, items);
+        } else if ((m = PROJECT_ARTIFACTS.matcher(path)).matches() && projectArtifactListSupported()) {
+            SimulatedRegistry.Project p = registry.projectByName(decode(m.group(1)));
+            if (!visible(p, authenticated)) {
+                send(ex, 404, error("NOT_FOUND", "project not found"));
+                return;
+            }
+            List<Object> items = new ArrayList<>();
+            for (SimulatedRegistry.Artifact a : registry.artifactsOf(p.name())) {
+                items.add(artifact(a, "true".equals(query.get("with_scan_overview")), ex));
+            }
+            page(ex, path, query, rawQuery, items);
+        } else if ((m = REPOSITORIES.matcher(path)).matches()) {
+            SimulatedRegistry.Project p = registry.projectByName(decode(m.group(1)));
+            if (!visible(p, authenticated)) {
+                send(ex, 404, error("NOT_FOUND", "project not found"));
+                return;
+            }
+            List<Object> items = new ArrayList<>();
+            for (String repository : registry.repositoriesOf(p.name())) {
+                Map<String, Object> r = new LinkedHashMap<>();
+                r.put("artifact_count", registry.artifactsOf(p.name()).stream().filter(a -> a.repository.equals(repository)).count());
+                r.put("id", Math.abs(repository.hashCode()));
+                r.put("name", repository);
+                r.put("project_id", p.id());
+                r.put("pull_count", 0);
+                items.add(r);
+            }
+            page(ex, path, query, rawQuery, items);
+        } else {
+            send(ex, 404, error("NOT_FOUND", "no route for " + path));
+        }
+    }
+
+    private boolean projectArtifactListSupported() {
+        return io.github.harbordt.harbor.HarborVersion.parse(registry.version()).map(v -> v.hasProjectArtifactList()).orElse(false);
+    }
+
+    private static boolean visible(SimulatedRegistry.Project p, boolean authenticated) {
+        return p != null && (authenticated || p.isPublic());
+    }
+
+    private boolean authenticated(HttpExchange ex) {
+        String auth = ex.getRequestHeaders().getFirst("Authorization");
+        if (auth == null || !auth.startsWith("Basic ")) {
+            return false;
+        }
+        String decoded = new String(Base64.getDecoder().decode(auth.substring(6)), StandardCharsets.UTF_8);
+        int colon = decoded.indexOf(':');
+        return colon > 0 && registry.authenticates(decoded.substring(0, colon), decoded.substring(colon + 1));
+    }
+
+    /** Harbor's offset paging: X-Total-Count, and a relative Link with the query written back unescaped. */
+    private void page(HttpExchange ex, String path, Map<String, String> query, String rawQuery, List<Object> items)
+            throws IOException {
+        long page = Long.parseLong(query.getOrDefault("page", "1"));
+        long size = Long.parseLong(query.getOrDefault("page_size", "10"));
+        if (size > 100) {
+            send(ex, 422, error("UNPROCESSABLE_ENTITY", "validation failure list:\npage_size in query should be less than or equal to 100"));
+            return;
+        }
+        List<Object> slice = items;
+        if (size > 0) {
+            int from = (int) Math.min(items.size(), (page - 1) * size);
+            int to = (int) Math.min(items.size(), page * size);
+            slice = items.subList(from, to);
+            List<String> links = new ArrayList<>();
+            if (page > 1) {
+                links.add("<" + path + "?" + withPage(rawQuery, page - 1) + ">; rel=\"prev\"");
+            }
+            if (page * size < items.size()) {
+                links.add("<" + path + "?" + withPage(rawQuery, page + 1) + ">; rel=\"next\"");
+            }
+            if (!links.isEmpty()) {
+                ex.getResponseHeaders().set("Link", String.join(" , ", links));
+            }
+        }
+        ex.getResponseHeaders().set("X-Total-Count", String.valueOf(items.size()));
+        sendJson(ex, slice);
+    }
+
+    private static String withPage(String rawQuery, long page) {
+        List<String> parts = new ArrayList<>();
+        for (String p : rawQuery == null ? new String[0] : rawQuery.split("&")) {
+            if (!p.startsWith("page=") && !p.isEmpty()) {
+                parts.add(URLDecoder.decode(p, StandardCharsets.UTF_8));
+            }
+        }
+        parts.add(0, "page=" + page);
+        return String.join("&", parts);
+    }
+
+    private Map<String, Object> project(SimulatedRegistry.Project p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("creation_time", "2024-02-01T10:00:00.000Z");
+        m.put("metadata", Map.of("public", String.valueOf(p.isPublic())));
+        m.put("name", p.name());
+        m.put("project_id", p.id());
+        m.put("repo_count", registry.repositoriesOf(p.name()).size());
+        return m;
+    }
+
+    private Map<String, Object> artifact(SimulatedRegistry.Artifact a, boolean withScanOverview, HttpExchange ex) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("digest", a.digest);
+        m.put("id", a.id);
+        m.put("labels", null);
+        m.put("manifest_media_type", "application/vnd.oci.image.manifest.v1+json");
+        m.put("project_id", a.project.id());
+        m.put("pull_time", "0001-01-01T00:00:00.000Z");
+        m.put("push_time", "2025-01-10T08:00:00.000Z");
+        m.put("repository_name", a.repository);
+        SimulatedRegistry.Scan scan = a.scan;
+        if (withScanOverview && scan != null && accepts(ex, scan.mime())) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            boolean done = "Success".equals(scan.status());
+            if (done && scan.total() >= 0) {
+                o.put("complete_percent", 100);
+            }
+            o.put("end_time", scan.end() == null ? "0001-01-01T00:00:00.000Z" : API_TIME.format(scan.end()));
+            o.put("report_id", scan.reportId());
+            o.put("scan_status", scan.status());
+            if (done) {
+                o.put("scanner", Map.of("name", scan.scannerName(), "vendor", scan.scannerVendor(), "version", scan.scannerVersion()));
+                o.put("severity", scan.total() == 0 ? "None" : "High");
+                o.put("summary", Map.of("fixable", 0, "summary", Map.of(), "total", scan.total()));
+            }
+            o.put("start_time", API_TIME.format(scan.start()));
+            m.put("scan_overview", Map.of(scan.mime(), o));
+        }
+        m.put("tags", a.tags == null ? null : a.tags.stream().map(t -> Map.of("immutable", false, "name", t,
+                "push_time", "2025-01-10T08:00:00.000Z")).toList());
+        m.put("type", a.type);
+        return m;
+    }
+
+    private static boolean accepts(HttpExchange ex, String mime) {
+        String accept = ex.getRequestHeaders().getFirst("X-Accept-Vulnerabilities");
+        // before 2.6 Harbor's default was the 1.0 format only
+        return accept == null ? ReportMimeTypes.V1_0.equals(mime) : accept.contains(mime);
+    }
+
+    private byte[] report(SimulatedRegistry.Artifact a) throws IOException {
+        SimulatedRegistry.Scan scan = a.scan;
+        if (scan == null || !"Success".equals(scan.status()) || a.reportMissing) {
+            return "{}".getBytes(StandardCharsets.UTF_8);
+        }
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("generated_at", API_TIME.format(scan.end()));
+        report.put("scanner", Map.of("name", scan.scannerName(), "vendor", scan.scannerVendor(), "version", scan.scannerVersion()));
+        report.put("severity", "High");
+        List<Object> vulns = new ArrayList<>();
+        for (SimulatedRegistry.Vuln v : scan.vulnerabilities().get()) {
+            vulns.add(vulnerability(v, a.digest));
+        }
+        report.put("vulnerabilities", vulns);
+        return json.writeValueAsBytes(Map.of(scan.mime(), report));
+    }
+
+    private static Map<String, Object> vulnerability(SimulatedRegistry.Vuln v, String digest) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("artifact_digests", List.of(digest));
+        m.put("cwe_ids", v.cweIds() == null ? List.of("") : v.cweIds());
+        if (v.description() != null) {
+            m.put("description", v.description());
+        }
+        m.put("fix_version", v.fixVersion() == null ? "" : v.fixVersion());
+        if (v.id() != null) {
+            m.put("id", v.id());
+        }
+        m.put("links", v.links() == null ? List.of("") : v.links());
+        if (v.pkg() != null) {
+            m.put("package", v.pkg());
+        }
+        Map<String, Object> cvss = new LinkedHashMap<>();
+        cvss.put("score_v2", null);
+        cvss.put("score_v3", v.cvssV3());
+        cvss.put("vector_v2", "");
+        cvss.put("vector_v3", v.vectorV3() == null ? "" : v.vectorV3());
+        m.put("preferred_cvss", cvss);
+        m.put("severity", v.severity());
+        m.put("vendor_attributes", null);
+        if (v.version() != null) {
+            m.put("version", v.version());
+        }
+        return m;
+    }
+
+    /** Undoes the double encoding of nested repository names ({@code team%252Fapp}). */
+    private static String repositoryName(String rawProject, String rawRepository) {
+        return decode(rawProject) + "/" + decode(decode(rawRepository));
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    }
+
+    private static Map<String, String> query(String raw) {
+        Map<String, String> q = new LinkedHashMap<>();
+        if (raw != null) {
+            for (String p : raw.split("&")) {
+                int eq = p.indexOf('=');
+                if (eq > 0) {
+                    q.put(decode(p.substring(0, eq)), decode(p.substring(eq + 1)));
+                }
+            }
+        }
+        return q;
+    }
+
+    private static String error(String code, String message) {
+        return "{\"errors\":[{\"code\":\"" + code + "\",\"message\":\"" + message.replace("\n", "\\n") + "\"}]}\n";
+    }
+
+    private void sendJson(HttpExchange ex, Object body) throws IOException {
+        sendBytes(ex, json.writeValueAsBytes(body));
+    }
+
+    private static void sendBytes(HttpExchange ex, byte[] body) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(200, body.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    private static void send(HttpExchange ex, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        if (!ex.getResponseHeaders().containsKey("Content-Type")) {
+            ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        }
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    /** Rounds like Harbor's API (milliseconds). */
+    public static Instant apiTime(Instant t) {
+        return t.truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

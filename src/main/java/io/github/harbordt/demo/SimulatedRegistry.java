@@ -1,0 +1,161 @@
+package io.github.harbordt.demo;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The content of a simulated Harbor: projects, repositories, artifacts and their scans. Thread-safe, so a test can
+ * push, rescan or delete while a crawl runs.
+ */
+public final class SimulatedRegistry {
+
+    public record Project(int id, String name, boolean isPublic) {
+    }
+
+    /**
+     * A vulnerability as Harbor stores it; null fields are omitted or written the way Harbor writes absent values.
+     */
+    public record Vuln(String id, String pkg, String version, String fixVersion, String severity, String description,
+                       Double cvssV3, String vectorV3, List<String> cweIds, List<String> links) {
+    }
+
+    /**
+     * A scan: {@code vulnerabilities} is produced on demand so a huge simulated registry costs no memory.
+     *
+     * @param mime which report format the scanner produced
+     */
+    public record Scan(String reportId, String status, Instant start, Instant end, String mime, String scannerName,
+                       String scannerVendor, String scannerVersion, int total, VulnSource vulnerabilities) {
+    }
+
+    @FunctionalInterface
+    public interface VulnSource {
+        List<Vuln> get();
+    }
+
+    public static final class Artifact {
+        final long id;
+        final Project project;
+        final String repository;
+        final String digest;
+        final String type;
+        final List<String> tags;
+        volatile Scan scan;
+        volatile boolean reportMissing;
+
+        Artifact(long id, Project project, String repository, String digest, String type, List<String> tags, Scan scan) {
+            this.id = id;
+            this.project = project;
+            this.repository = repository;
+            this.digest = digest;
+            this.type = type;
+            this.tags = tags;
+            this.scan = scan;
+        }
+
+        public String digest() {
+            return digest;
+        }
+
+        public String repository() {
+            return repository;
+        }
+
+        public Scan scan() {
+            return scan;
+        }
+    }
+
+    private final String version;
+    private final String robotName;
+    private final String robotSecret;
+    private final Map<String, Project> projects = new ConcurrentSkipListMap<>();
+    private final Map<Long, Artifact> artifacts = new ConcurrentSkipListMap<>();
+    private final AtomicLong ids = new AtomicLong();
+
+    public SimulatedRegistry(String version, String robotName, String robotSecret) {
+        this.version = version;
+        this.robotName = robotName;
+        this.robotSecret = robotSecret;
+    }
+
+    public String version() {
+        return version;
+    }
+
+    public String robotName() {
+        return robotName;
+    }
+
+    public String robotSecret() {
+        return robotSecret;
+    }
+
+    public boolean authenticates(String user, String secret) {
+        return robotName.equals(user) && robotSecret.equals(secret);
+    }
+
+    public Project project(String name, boolean isPublic) {
+        return projects.computeIfAbsent(name, n -> new Project(projects.size() + 1, n, isPublic));
+    }
+
+    /** Adds an artifact to {@code repository} (full name, project first); the project must exist. */
+    public Artifact push(String repository, String digest, String type, List<String> tags, Scan scan) {
+        String projectName = repository.substring(0, repository.indexOf('/'));
+        Project project = Objects.requireNonNull(projects.get(projectName), "no project " + projectName);
+        long id = ids.incrementAndGet();
+        Artifact a = new Artifact(id, project, repository, digest, type, tags, scan);
+        artifacts.put(id, a);
+        return a;
+    }
+
+    /** A new scan of the artifact: new report id and times, like Harbor after a rescan. */
+    public void rescan(Artifact artifact, Instant end, int total, VulnSource vulnerabilities) {
+        Scan old = artifact.scan;
+        artifact.scan = new Scan(UUID.randomUUID().toString(), "Success", end.minusSeconds(20), end,
+                old == null ? io.github.harbordt.harbor.ReportMimeTypes.V1_1 : old.mime(),
+                old == null ? "Trivy" : old.scannerName(), old == null ? "Aqua Security" : old.scannerVendor(),
+                old == null ? "v0.56.2" : old.scannerVersion(), total, vulnerabilities);
+    }
+
+    /** Makes additions/vulnerabilities answer {@code {}} for the artifact, as Harbor does after a mime mismatch. */
+    public void hideReport(Artifact artifact) {
+        artifact.reportMissing = true;
+    }
+
+    public void delete(Artifact artifact) {
+        artifacts.remove(artifact.id);
+    }
+
+    public Collection<Project> projects() {
+        return projects.values();
+    }
+
+    public Project projectByName(String name) {
+        return projects.get(name);
+    }
+
+    public List<Artifact> artifacts() {
+        return new ArrayList<>(artifacts.values());
+    }
+
+    public List<Artifact> artifactsOf(String projectName) {
+        return artifacts.values().stream().filter(a -> a.project.name().equals(projectName)).toList();
+    }
+
+    public List<String> repositoriesOf(String projectName) {
+        return artifactsOf(projectName).stream().map(a -> a.repository).distinct().sorted().toList();
+    }
+
+    public Artifact artifact(String repository, String digest) {
+        return artifacts.values().stream().filter(a -> a.repository.equals(repository) && a.digest.equals(digest))
+                .findFirst().orElse(null);
+    }
+}

@@ -1,0 +1,132 @@
+package io.github.harbordt.dynatrace;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A group of events for one Dynatrace endpoint of one Harbor instance. The request body is the JSON array of the
+ * events' bytes, joined without re-serialising.
+ */
+public final class Batch {
+
+    public enum Outcome { PENDING, DELIVERED, DEAD_LETTERED, HALTED }
+
+    private final String instanceId;
+    private final Sink sink;
+    private final List<OutboundEvent> events;
+    private final Long deadLetterId;
+    private long bytes;
+    private volatile Outcome outcome = Outcome.PENDING;
+
+    public Batch(String instanceId, Sink sink, List<OutboundEvent> events, Long deadLetterId) {
+        this.instanceId = instanceId;
+        this.sink = sink;
+        this.events = new ArrayList<>(events);
+        this.deadLetterId = deadLetterId;
+        this.bytes = 2;
+        for (OutboundEvent e : events) {
+            bytes += e.json().length + 1;
+        }
+    }
+
+    public static Batch of(String instanceId, Sink sink) {
+        return new Batch(instanceId, sink, List.of(), null);
+    }
+
+    /** Size of the request body if {@code event} were added. */
+    public long bytesWith(OutboundEvent event) {
+        return bytes + event.json().length + (events.isEmpty() ? 0 : 1);
+    }
+
+    public void add(OutboundEvent event) {
+        bytes = bytesWith(event);
+        events.add(event);
+    }
+
+    public byte[] toJsonArray() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(bytes, Integer.MAX_VALUE - 8));
+        out.write('[');
+        for (int i = 0; i < events.size(); i++) {
+            if (i > 0) {
+                out.write(',');
+            }
+            out.writeBytes(events.get(i).json());
+        }
+        out.write(']');
+        return out.toByteArray();
+    }
+
+    /** One event per line: the dry-run file format. */
+    public byte[] toJsonLines() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(bytes, Integer.MAX_VALUE - 8));
+        for (OutboundEvent e : events) {
+            out.writeBytes(e.json());
+            out.write('\n');
+        }
+        return out.toByteArray();
+    }
+
+    /** The two halves Dynatrace gets after it answered 413 to the whole. */
+    public List<Batch> halves() {
+        int mid = events.size() / 2;
+        return List.of(new Batch(instanceId, sink, events.subList(0, mid), deadLetterId),
+                new Batch(instanceId, sink, events.subList(mid, events.size()), deadLetterId));
+    }
+
+    /** Rebuilds a dead-lettered batch from the stored JSON array so it can be replayed. */
+    public static Batch fromJsonArray(String instanceId, Sink sink, String json, long deadLetterId, ObjectMapper mapper) {
+        try {
+            JsonNode array = mapper.readTree(json);
+            List<OutboundEvent> events = new ArrayList<>(array.size());
+            for (JsonNode e : array) {
+                events.add(new OutboundEvent(mapper.writeValueAsBytes(e), null));
+            }
+            return new Batch(instanceId, sink, events, deadLetterId);
+        } catch (IOException e) {
+            throw new UncheckedIOException("dead letter " + deadLetterId + " does not hold a JSON array", e);
+        }
+    }
+
+    public String instanceId() {
+        return instanceId;
+    }
+
+    public Sink sink() {
+        return sink;
+    }
+
+    public List<OutboundEvent> events() {
+        return events;
+    }
+
+    public int size() {
+        return events.size();
+    }
+
+    public long bytes() {
+        return bytes;
+    }
+
+    public Long deadLetterId() {
+        return deadLetterId;
+    }
+
+    public Outcome outcome() {
+        return outcome;
+    }
+
+    public void outcome(Outcome outcome) {
+        this.outcome = outcome;
+    }
+
+    @Override
+    public String toString() {
+        return "Batch[" + instanceId + " " + sink.id() + ", " + events.size() + " events, " + bytes + " bytes]";
+    }
+}

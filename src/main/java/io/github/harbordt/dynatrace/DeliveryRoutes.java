@@ -1,0 +1,87 @@
+package io.github.harbordt.dynatrace;
+
+import io.github.harbordt.config.DynatraceSettings;
+import org.apache.camel.Exchange;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.processor.aggregate.AggregateController;
+
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+
+/**
+ * Batching and delivery to Dynatrace. {@code direct:security-events} takes single events; batches leave by size or
+ * time and go to {@code direct:deliver}, which retries 429/5xx/connection errors with backoff (honouring Retry-After),
+ * splits on 413, dead-letters 400 and exhausted batches, and stops the instance on 401/403/404.
+ */
+public class DeliveryRoutes extends RouteBuilder {
+
+    public static final String SECURITY_EVENTS = "direct:security-events";
+    public static final String DELIVER = "direct:deliver";
+
+    private final DynatraceSettings settings;
+    private final DynatraceRequests requests;
+    private final AggregateController securityEventsBatcher;
+
+    public DeliveryRoutes(DynatraceSettings settings, DynatraceRequests requests, AggregateController securityEventsBatcher) {
+        this.settings = settings;
+        this.requests = requests;
+        this.securityEventsBatcher = securityEventsBatcher;
+    }
+
+    @Override
+    public void configure() {
+        from(SECURITY_EVENTS).routeId("security-events-batcher")
+                .aggregate(exchangeProperty(BatchAggregationStrategy.INSTANCE),
+                        new BatchAggregationStrategy(Sink.SECURITY_EVENTS, settings.maxBatchBytes(), settings.maxBatchRecords()))
+                    .id("security-events-aggregator")
+                    .aggregateController(securityEventsBatcher)
+                    .completionTimeout(settings.batchTimeout().toMillis())
+                    .completionTimeoutCheckerInterval(Math.min(1000, Math.max(100, settings.batchTimeout().toMillis() / 2)))
+                    .to(DELIVER)
+                .end();
+
+        from(DELIVER).routeId("dynatrace-deliver")
+                .errorHandler(deadLetterChannel("direct:dead-letter")
+                        .deadLetterHandleNewException(false)
+                        .maximumRedeliveries(settings.maxRedeliveries())
+                        .redeliveryDelay(settings.retryDelay().toMillis())
+                        .useExponentialBackOff().backOffMultiplier(2)
+                        .maximumRedeliveryDelay(settings.maxRetryDelay().toMillis())
+                        .useCollisionAvoidance()
+                        .retryAttemptedLogLevel(LoggingLevel.WARN)
+                        .onExceptionOccurred(new RetryAfterProcessor(settings.maxRetryDelay().toMillis())))
+                .onException(RejectedDeliveryException.class, DeliveryHaltedException.class)
+                    .maximumRedeliveries(0).handled(true)
+                    .to("direct:dead-letter")
+                .end()
+                .bean(requests, "guard").id("delivery-guard")
+                .to(settings.dryRun() ? "direct:dry-run" : "direct:dynatrace-post").id("send")
+                .bean(requests, "delivered");
+
+        if (settings.dryRun()) {
+            from("direct:dry-run").routeId("dry-run-sink")
+                    .setProperty(DynatraceRequests.BATCH, body())
+                    .process(e -> e.getMessage().setHeader(Exchange.FILE_NAME, e.getMessage().getBody(Batch.class).sink().id()
+                            + "-" + LocalDate.now(ZoneOffset.UTC) + ".jsonl"))
+                    .transform().body(Batch.class, Batch::toJsonLines)
+                    .to("file:" + settings.dryRunDir().toAbsolutePath() + "?fileExist=Append").id("dry-run-file")
+                    .setBody(exchangeProperty(DynatraceRequests.BATCH))
+                    .setProperty(DynatraceRequests.DECISION, constant(ResponseDecision.DELIVERED));
+        } else {
+            from("direct:dynatrace-post").routeId("dynatrace-post")
+                    .errorHandler(noErrorHandler())
+                    .bean(requests, "prepare")
+                    .to(requests.endpointUri(Sink.SECURITY_EVENTS)).id("dynatrace-ingest")
+                    .bean(requests, "judge")
+                    .filter(exchangeProperty(DynatraceRequests.DECISION).isEqualTo(ResponseDecision.SPLIT))
+                        .split().body(Batch.class, Batch::halves)
+                            .to(DELIVER)
+                        .end()
+                    .end();
+        }
+
+        from("direct:dead-letter").routeId("dead-letter")
+                .bean(requests, "deadLetter").id("dead-letter-store");
+    }
+}

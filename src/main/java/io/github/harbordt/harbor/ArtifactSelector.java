@@ -1,0 +1,107 @@
+package io.github.harbordt.harbor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.harbordt.mapping.ScanSummary;
+import io.github.harbordt.mapping.ScannedArtifact;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Decides whether an artifact from a Harbor artifact list carries a scan this cycle must deliver: an {@code IMAGE}
+ * whose vulnerability scan finished with {@code Success} after the window start, in a wanted repository.
+ */
+public final class ArtifactSelector {
+
+    /** Why an artifact is not delivered; counted per cycle. */
+    public enum Skip { NOT_IMAGE, REPOSITORY_FILTERED, NOT_SCANNED, SCAN_NOT_SUCCESSFUL, BEFORE_WINDOW, MALFORMED }
+
+    public sealed interface Decision permits Selected, Skipped {
+    }
+
+    public record Selected(ScannedArtifact artifact) implements Decision {
+    }
+
+    public record Skipped(Skip why, String detail) implements Decision {
+    }
+
+    private final String registry;
+    private final NameFilter repositories;
+
+    public ArtifactSelector(String registry, NameFilter repositories) {
+        this.registry = registry;
+        this.repositories = repositories;
+    }
+
+    public Decision decide(JsonNode artifact, String projectId, String projectName, Instant windowStart) {
+        String type = Json.text(artifact, "type");
+        if (type != null && !"IMAGE".equals(type)) {
+            return new Skipped(Skip.NOT_IMAGE, type);
+        }
+        String digest = Json.text(artifact, "digest");
+        String repository = Json.text(artifact, "repository_name");
+        if (digest == null || repository == null) {
+            return new Skipped(Skip.MALFORMED, "artifact without digest or repository_name");
+        }
+        if (!repositories.accepts(repository)) {
+            return new Skipped(Skip.REPOSITORY_FILTERED, repository);
+        }
+        Optional<JsonNode> overview = overview(artifact.get("scan_overview"));
+        if (overview.isEmpty()) {
+            return new Skipped(Skip.NOT_SCANNED, repository + "@" + digest);
+        }
+        JsonNode o = overview.get();
+        String status = Json.text(o, "scan_status");
+        if (!"Success".equals(status)) {
+            return new Skipped(Skip.SCAN_NOT_SUCCESSFUL, String.valueOf(status));
+        }
+        String endTime = Json.text(o, "end_time");
+        Optional<Instant> end = HarborTime.parse(endTime);
+        String reportId = Json.text(o, "report_id");
+        if (end.isEmpty() || reportId == null) {
+            return new Skipped(Skip.MALFORMED, "successful scan without end_time or report_id: " + repository + "@" + digest);
+        }
+        if (!end.get().isAfter(windowStart)) {
+            return new Skipped(Skip.BEFORE_WINDOW, endTime);
+        }
+        String startTime = Json.text(o, "start_time");
+        JsonNode scanner = o.get("scanner");
+        JsonNode summary = o.get("summary");
+        Integer total = summary != null && summary.get("total") != null && summary.get("total").isNumber()
+                ? summary.get("total").asInt() : null;
+        ScanSummary scan = new ScanSummary(reportId, status, HarborTime.parse(startTime).isPresent() ? startTime : null,
+                endTime, Json.text(scanner, "name"), Json.text(scanner, "vendor"), total);
+        return new Selected(new ScannedArtifact(registry, projectId, projectName, repository, digest,
+                tagNames(artifact.get("tags")), scan));
+    }
+
+    /** The summary of the preferred report format present (Harbor sends one key; webhooks may send both). */
+    public static Optional<JsonNode> overview(JsonNode scanOverview) {
+        if (scanOverview == null || !scanOverview.isObject() || scanOverview.isEmpty()) {
+            return Optional.empty();
+        }
+        for (String mime : ReportMimeTypes.PREFERENCE) {
+            JsonNode o = scanOverview.get(mime);
+            if (o != null && o.isObject()) {
+                return Optional.of(o);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static List<String> tagNames(JsonNode tags) {
+        if (tags == null || !tags.isArray()) {
+            return List.of();
+        }
+        List<String> names = new ArrayList<>(tags.size());
+        for (JsonNode tag : tags) {
+            String name = Json.text(tag, "name");
+            if (name != null) {
+                names.add(name);
+            }
+        }
+        return names;
+    }
+}

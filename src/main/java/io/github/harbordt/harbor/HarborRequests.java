@@ -1,0 +1,92 @@
+package io.github.harbordt.harbor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.harbordt.config.HarborInstance;
+import io.github.harbordt.pipeline.ScanCycle;
+import org.apache.camel.Exchange;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.UUID;
+
+/**
+ * Prepares each Harbor GET and reads its answer. The URL to call is the exchange property {@link #URL}; the parsed JSON
+ * replaces the body. Errors name the setting to fix; the robot secret never appears in them.
+ */
+public class HarborRequests {
+
+    /** Exchange property: absolute URL of the next Harbor call. */
+    public static final String URL = "harborUrl";
+
+    private final ObjectMapper mapper;
+
+    public HarborRequests(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    /** The endpoint all of an instance's calls go through; the exact URL comes from {@code CamelHttpUri}. */
+    public static String endpointUri(HarborInstance instance) {
+        return instance.url() + "?httpMethod=GET&throwExceptionOnFailure=false&httpClientConfigurer=#harborTimeouts-"
+                + instance.id();
+    }
+
+    public void prepare(Exchange exchange) {
+        ScanCycle cycle = exchange.getProperty(ScanCycle.PROPERTY, ScanCycle.class);
+        HarborInstance instance = cycle.instance();
+        var message = exchange.getMessage();
+        // leftovers of the previous call (Link, Content-Length, ...) must not leak into this request
+        message.removeHeaders("*");
+        message.setBody(null);
+        message.setHeader(Exchange.HTTP_URI, exchange.getProperty(URL, String.class));
+        message.setHeader("Accept", "application/json");
+        message.setHeader("X-Accept-Vulnerabilities", ReportMimeTypes.ACCEPT_HEADER);
+        message.setHeader("X-Request-Id", UUID.randomUUID().toString());
+        // project path segments are names: a project literally called "123" must not be read as id 123
+        message.setHeader("X-Is-Resource-Name", "true");
+        if (!instance.username().isEmpty()) {
+            String credentials = instance.username() + ":" + instance.password();
+            message.setHeader("Authorization",
+                    "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+        }
+        cycle.stats().harborRequests.incrementAndGet();
+    }
+
+    public void read(Exchange exchange) throws IOException {
+        ScanCycle cycle = exchange.getProperty(ScanCycle.PROPERTY, ScanCycle.class);
+        var message = exchange.getMessage();
+        int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        String url = exchange.getProperty(URL, String.class);
+        String path = url.startsWith(cycle.instance().url()) ? url.substring(cycle.instance().url().length()) : url;
+        if (status == 200) {
+            try (InputStream body = message.getBody(InputStream.class)) {
+                JsonNode json = body == null ? mapper.nullNode() : mapper.readTree(body);
+                message.setBody(json == null ? mapper.nullNode() : json);
+            }
+            return;
+        }
+        String requestId = message.getHeader("X-Request-Id", "", String.class);
+        String where = "Harbor '" + cycle.instance().id() + "' answered " + status + " to GET " + path
+                + (requestId.isEmpty() ? "" : " (X-Request-Id " + requestId + ")");
+        throw switch (status) {
+            case 401 -> new HarborException(where + ": the robot account was not accepted. Check "
+                    + credentialSettings(cycle.instance()) + " (a robot's user name starts with robot$).", status);
+            case 403 -> new HarborException(where + ": the robot account lacks a permission. Give it "
+                    + "project:list (system) and repository:list, artifact:list/read, artifact-addition:read (all projects).", status);
+            case 404 -> new HarborNotFoundException(where);
+            case 422 -> new HarborException(where + ": Harbor rejected the query (harbor.page-size must be at most 100).", status);
+            default -> status == 429 || status >= 500
+                    ? new HarborRetryableException(where, status)
+                    : new HarborException(where, status);
+        };
+    }
+
+    /** The settings that hold an instance's robot credentials, for error messages. */
+    public static String credentialSettings(HarborInstance instance) {
+        return "default".equals(instance.id())
+                ? "HARBOR_USERNAME and HARBOR_PASSWORD (harbor.username / harbor.password)"
+                : "harbor." + instance.id() + ".username and harbor." + instance.id() + ".password";
+    }
+}

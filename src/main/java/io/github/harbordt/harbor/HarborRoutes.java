@@ -1,0 +1,141 @@
+package io.github.harbordt.harbor;
+
+import io.github.harbordt.dynatrace.DeliveryRoutes;
+import io.github.harbordt.pipeline.ScanCycle;
+import io.github.harbordt.pipeline.ScanCycles;
+import io.github.harbordt.pipeline.ScanEventsProcessor;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteBuilder;
+
+import java.io.IOException;
+import java.time.Duration;
+
+/**
+ * The scan crawl: systeminfo check, projects, (repositories,) artifacts page by page, each new scan's report, mapping,
+ * and hand-over to the batcher. One Quartz route per Harbor instance comes from the {@code harbor-scan-schedule}
+ * template; everything below it is shared and carries the instance in the {@link ScanCycle} property.
+ */
+public class HarborRoutes extends RouteBuilder {
+
+    public static final String SCAN_CYCLE = "direct:harbor-scan-cycle";
+    public static final String SCHEDULE_TEMPLATE = "harbor-scan-schedule";
+
+    private final ScanCycles cycles;
+    private final HarborRequests requests;
+    private final HarborPages pages;
+    private final ScanEventsProcessor mapping;
+    private final int retries;
+    private final Duration retryDelay;
+
+    public HarborRoutes(ScanCycles cycles, HarborRequests requests, HarborPages pages, ScanEventsProcessor mapping,
+                        int retries, Duration retryDelay) {
+        this.cycles = cycles;
+        this.requests = requests;
+        this.pages = pages;
+        this.mapping = mapping;
+        this.retries = retries;
+        this.retryDelay = retryDelay;
+    }
+
+    @Override
+    public void configure() {
+        // stateful: Quartz never starts a cycle while the previous one of the same instance still runs
+        routeTemplate(SCHEDULE_TEMPLATE)
+                .templateParameter("instance").templateParameter("schedule")
+                .from("quartz:harbor/{{instance}}-scans?{{schedule}}&stateful=true&trigger.misfireInstruction=2")
+                .setHeader(ScanCycles.INSTANCE_HEADER, constant("{{instance}}"))
+                .to(SCAN_CYCLE);
+
+        from(SCAN_CYCLE).routeId("harbor-scan-cycle")
+                .filter(method(cycles, "begin"))
+                    .doTry()
+                        .setProperty(HarborRequests.URL, method(cycles, "systemInfoUrl"))
+                        .to("direct:harbor-get").id("harbor-systeminfo")
+                        .bean(cycles, "systemInfo")
+                        .setProperty(HarborRequests.URL, method(cycles, "projectsUrl"))
+                        .setProperty(HarborPages.PAGE_ROUTE, constant("direct:harbor-projects-page"))
+                        .to("direct:harbor-list").id("harbor-crawl")
+                        .setBody(method(cycles, "finish")).id("cycle-finish")
+                    .doCatch(Exception.class)
+                        .setBody(method(cycles, "abort")).id("cycle-abort")
+                    .end()
+                .end();
+
+        // Follows Harbor's Link header page by page; each page is handed to the page route as a list.
+        from("direct:harbor-list").routeId("harbor-list")
+                .setProperty(HarborPages.PAGES, constant(0))
+                .loopDoWhile(exchangeProperty(HarborRequests.URL).isNotNull()).breakOnShutdown()
+                    .to("direct:harbor-get").id("harbor-page")
+                    .bean(pages, "read")
+                    .toD("${exchangeProperty." + HarborPages.PAGE_ROUTE + "}")
+                .end();
+
+        from("direct:harbor-projects-page").routeId("harbor-projects-page")
+                .split(body()).stopOnException()
+                    .filter(method(cycles, "project"))
+                        .choice()
+                            .when(method(cycles, "projectWideListing"))
+                                .setProperty(HarborRequests.URL, method(cycles, "projectArtifactsUrl"))
+                                .setProperty(HarborPages.PAGE_ROUTE, constant("direct:harbor-artifacts-page"))
+                            .otherwise()
+                                .setProperty(HarborRequests.URL, method(cycles, "repositoriesUrl"))
+                                .setProperty(HarborPages.PAGE_ROUTE, constant("direct:harbor-repositories-page"))
+                        .end()
+                        .to("direct:harbor-list")
+                    .end()
+                .end();
+
+        from("direct:harbor-repositories-page").routeId("harbor-repositories-page")
+                .split(body()).stopOnException()
+                    .filter(method(cycles, "repository"))
+                        .setProperty(HarborRequests.URL, method(cycles, "repositoryArtifactsUrl"))
+                        .setProperty(HarborPages.PAGE_ROUTE, constant("direct:harbor-artifacts-page"))
+                        .to("direct:harbor-list")
+                    .end()
+                .end();
+
+        // Reports are fetched in parallel, bounded by the shared pool (harbor.parallelism).
+        from("direct:harbor-artifacts-page").routeId("harbor-artifacts-page")
+                .split(body()).parallelProcessing().executorService("harborPool").stopOnException()
+                    .to("direct:harbor-artifact")
+                .end();
+
+        from("direct:harbor-artifact").routeId("harbor-artifact")
+                .setBody(method(cycles, "select"))
+                .filter(body().isNotNull())
+                    .setProperty(HarborRequests.URL, method(cycles, "reportUrl"))
+                    .to("direct:harbor-report")
+                    .filter(body().isNotNull())
+                        .process(mapping).id("scan-mapping")
+                        .split(body())
+                            .to(DeliveryRoutes.SECURITY_EVENTS)
+                        .end()
+                    .end()
+                .end();
+
+        from("direct:harbor-report").routeId("harbor-report")
+                .doTry()
+                    .to("direct:harbor-get").id("harbor-report-get")
+                .doCatch(HarborNotFoundException.class)
+                    .log(LoggingLevel.WARN, "Artifact gone before its report was read, skipped: ${exception.message}")
+                    .setBody(constant(null))
+                .end();
+
+        // The retried unit: one GET with its header preparation. Transient failures are retried with backoff; anything
+        // else (auth, permission, bad request) fails the cycle at once with a message naming the setting.
+        from("direct:harbor-get").routeId("harbor-get")
+                .errorHandler(defaultErrorHandler()
+                        .maximumRedeliveries(retries).redeliveryDelay(retryDelay.toMillis())
+                        .useExponentialBackOff().backOffMultiplier(2).maximumRedeliveryDelay(60_000)
+                        .retryAttemptedLogLevel(LoggingLevel.WARN))
+                .onException(HarborException.class).maximumRedeliveries(0).end()
+                .onException(HarborRetryableException.class, IOException.class).maximumRedeliveries(retries).end()
+                .to("direct:harbor-request");
+
+        from("direct:harbor-request").routeId("harbor-request")
+                .errorHandler(noErrorHandler())
+                .bean(requests, "prepare")
+                .toD("${exchangeProperty." + ScanCycles.ENDPOINT + "}").id("harbor-http")
+                .bean(requests, "read");
+    }
+}

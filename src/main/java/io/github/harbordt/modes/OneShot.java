@@ -1,0 +1,126 @@
+package io.github.harbordt.modes;
+
+import io.github.harbordt.config.Connector;
+import io.github.harbordt.dynatrace.Batch;
+import io.github.harbordt.dynatrace.DeliveryRoutes;
+import io.github.harbordt.dynatrace.Sink;
+import io.github.harbordt.harbor.HarborRoutes;
+import io.github.harbordt.pipeline.CycleResult;
+import io.github.harbordt.pipeline.ScanCycles;
+import io.github.harbordt.state.DeadLetter;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.StartupListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.PrintStream;
+import java.util.List;
+
+/**
+ * The modes that do one job and exit: run-once (for CronJobs and scripts), the dead-letter listing and the replay.
+ * Each runs once Camel has fully started, sets the exit status and stops the context, which ends Camel Main.
+ */
+public final class OneShot implements StartupListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OneShot.class);
+
+    private final Mode mode;
+    private final Connector connector;
+    private final PrintStream out;
+
+    public OneShot(Mode mode, Connector connector, PrintStream out) {
+        this.mode = mode;
+        this.connector = connector;
+        this.out = out;
+    }
+
+    @Override
+    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+        // wait for fully started
+    }
+
+    @Override
+    public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+        Thread worker = new Thread(() -> {
+            int code;
+            try {
+                code = run(context);
+            } catch (RuntimeException e) {
+                LOG.error("{} failed: {}", mode, e.getMessage(), e);
+                code = 2;
+            }
+            ExitStatus.set(code);
+            // Camel Main ends its run() when the context stops
+            try {
+                context.stop();
+            } catch (RuntimeException e) {
+                LOG.warn("Stopping after {}: {}", mode, e.getMessage());
+            }
+        }, "connector-" + mode.name().toLowerCase());
+        worker.start();
+    }
+
+    public int run(CamelContext context) {
+        return switch (mode) {
+            case ONCE -> runOnce(context);
+            case DEAD_LETTERS -> listDeadLetters();
+            case REPLAY -> replay(context);
+            case SERVICE -> 0;
+        };
+    }
+
+    /** One cycle per instance; the worst result decides the exit status. */
+    public int runOnce(CamelContext context) {
+        int worst = 0;
+        try (ProducerTemplate template = context.createProducerTemplate()) {
+            for (String id : connector.instances().keySet()) {
+                template.sendBodyAndHeader(HarborRoutes.SCAN_CYCLE, null, ScanCycles.INSTANCE_HEADER, id);
+                CycleResult result = connector.cycles().lastResult(id).orElse(CycleResult.FAILED);
+                worst = Math.max(worst, result.exitCode());
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return worst;
+    }
+
+    public int listDeadLetters() {
+        List<DeadLetter> all = connector.deadLetters().list(true);
+        out.printf("%-6s %-20s %-10s %-16s %-6s %-7s %-8s %-20s %s%n",
+                "id", "created", "instance", "sink", "status", "records", "attempts", "replayed", "reason");
+        for (DeadLetter d : all) {
+            out.printf("%-6d %-20s %-10s %-16s %-6s %-7d %-8d %-20s %s%n", d.id(), d.createdAt().toString().substring(0, 19),
+                    d.instanceId(), d.sink(), d.statusCode() == null ? "-" : d.statusCode(), d.records(), d.attempts(),
+                    d.replayedAt() == null ? "-" : d.replayedAt().toString().substring(0, 19), d.reason());
+        }
+        out.printf("%d entries, %d waiting for replay%n", all.size(), all.stream().filter(DeadLetter::replayable).count());
+        return 0;
+    }
+
+    /** Sends each pending dead letter through the normal delivery route; a failure keeps it pending. */
+    public int replay(CamelContext context) {
+        int failed = 0;
+        int replayed = 0;
+        try (ProducerTemplate template = context.createProducerTemplate()) {
+            for (DeadLetter d : connector.deadLetters().list(false)) {
+                if (!d.replayable()) {
+                    continue;
+                }
+                Batch batch = Batch.fromJsonArray(d.instanceId(), Sink.byId(d.sink()), d.payload(), d.id(), connector.json());
+                template.sendBody(DeliveryRoutes.DELIVER, batch);
+                if (batch.outcome() == Batch.Outcome.DELIVERED) {
+                    replayed++;
+                    out.printf("dead letter %d: %d records delivered%n", d.id(), d.records());
+                } else {
+                    failed++;
+                    out.printf("dead letter %d: still failing, kept (%s)%n", d.id(), batch.outcome());
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        out.printf("replayed %d, still pending %d%n", replayed, failed);
+        return failed == 0 ? 0 : 1;
+    }
+}

@@ -1,0 +1,23 @@
+package io.github.harbordt.pipeline;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Counters of one instance's current cycle, logged as its summary line. */
+public final class CycleStats {
+    public final AtomicLong artifactsSeen = new AtomicLong();
+    public final AtomicLong scansNew = new AtomicLong();
+    public final AtomicLong scansAlreadyDelivered = new AtomicLong();
+    public final AtomicLong findings = new AtomicLong();
+    public final AtomicLong belowMinSeverity = new AtomicLong();
+    public final AtomicLong batches = new AtomicLong();
+    public final AtomicLong bytes = new AtomicLong();
+    public final AtomicLong deadLettered = new AtomicLong();
+    public final AtomicLong rejected = new AtomicLong();
+    public final AtomicLong harborRequests = new AtomicLong();
+
+    public String summary() {
+        return "artifacts_seen=" + artifactsSeen + " scans_new=" + scansNew + " scans_already_delivered="
+                + scansAlreadyDelivered + " findings=" + findings + " batches=" + batches + " bytes=" + bytes
+                + " dead_lettered=" + deadLettered + " rejected_records=" + rejected + " harbor_requests=" + harborRequests;
+    }
+}

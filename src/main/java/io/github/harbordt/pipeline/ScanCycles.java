@@ -1,0 +1,244 @@
+package io.github.harbordt.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.harbordt.config.DynatraceSettings;
+import io.github.harbordt.config.HarborInstance;
+import io.github.harbordt.dynatrace.BatchAggregationStrategy;
+import io.github.harbordt.harbor.ArtifactSelector;
+import io.github.harbordt.harbor.HarborException;
+import io.github.harbordt.harbor.HarborPaging;
+import io.github.harbordt.harbor.HarborRequests;
+import io.github.harbordt.harbor.HarborTime;
+import io.github.harbordt.harbor.HarborVersion;
+import io.github.harbordt.mapping.ScannedArtifact;
+import io.github.harbordt.state.ScanRef;
+import io.github.harbordt.state.StateStore;
+import org.apache.camel.Exchange;
+import org.apache.camel.processor.aggregate.AggregateController;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The steps of a scan cycle that the crawl routes call: where the window starts, which Harbor URL comes next, which
+ * artifacts are new, and how the cycle ends. The watermark moves only when everything the cycle emitted settled.
+ */
+public class ScanCycles {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ScanCycles.class);
+    /** Exchange properties set per project while crawling. */
+    public static final String PROJECT_NAME = "harborProjectName";
+    public static final String PROJECT_ID = "harborProjectId";
+    public static final String ARTIFACT = "harborArtifact";
+    public static final String INSTANCE_HEADER = "harborInstance";
+    /** Exchange property: the camel-http endpoint of the cycle's instance. */
+    public static final String ENDPOINT = "harborEndpoint";
+
+    private final Map<String, HarborInstance> instances;
+    private final StateStore store;
+    private final DeliveryLedger ledger;
+    private final AggregateController batcher;
+    private final DynatraceSettings dynatrace;
+    private final Duration deliveredScanRetention;
+    private final Clock clock;
+    private final Map<String, CycleResult> lastResults = new ConcurrentHashMap<>();
+
+    public ScanCycles(Map<String, HarborInstance> instances, StateStore store, DeliveryLedger ledger,
+                      AggregateController batcher, DynatraceSettings dynatrace, Duration deliveredScanRetention, Clock clock) {
+        this.instances = instances;
+        this.store = store;
+        this.ledger = ledger;
+        this.batcher = batcher;
+        this.dynatrace = dynatrace;
+        this.deliveredScanRetention = deliveredScanRetention;
+        this.clock = clock;
+    }
+
+    /** Opens a cycle for the instance named in the {@value #INSTANCE_HEADER} header; false when delivery is halted. */
+    public boolean begin(Exchange exchange) {
+        String id = exchange.getMessage().getHeader(INSTANCE_HEADER, String.class);
+        HarborInstance instance = instances.get(id);
+        if (instance == null) {
+            throw new IllegalArgumentException("No Harbor instance '" + id + "' is configured (harbor.instances)");
+        }
+        Optional<String> halted = ledger.haltReason(id);
+        if (halted.isPresent()) {
+            LOG.warn("Harbor '{}': cycle skipped, delivery is stopped until the connector restarts: {}", id, halted.get());
+            lastResults.put(id, CycleResult.SKIPPED);
+            return false;
+        }
+        Instant now = clock.instant();
+        Instant windowStart = store.watermark(id, StateStore.SCANS)
+                .map(Instant::parse).map(w -> w.minus(instance.overlap()))
+                .orElse(now.minus(instance.lookBack()));
+        if (instance.backfill()) {
+            windowStart = Instant.EPOCH;
+        }
+        exchange.setProperty(ScanCycle.PROPERTY, new ScanCycle(instance, windowStart, ledger.newCycle(id), now));
+        exchange.setProperty(ENDPOINT, HarborRequests.endpointUri(instance));
+        exchange.setProperty(BatchAggregationStrategy.INSTANCE, id);
+        LOG.debug("Harbor '{}': cycle starts, scans completed after {}", id, windowStart);
+        return true;
+    }
+
+    /**
+     * Checks the authenticated {@code /systeminfo}: Harbor answers bad robot credentials as if anonymous, without
+     * {@code harbor_version}, instead of with 401.
+     */
+    public void systemInfo(Exchange exchange) {
+        ScanCycle cycle = cycle(exchange);
+        JsonNode info = exchange.getMessage().getBody(JsonNode.class);
+        String version = info == null || info.get("harbor_version") == null ? null : info.get("harbor_version").asText();
+        if (version == null || version.isBlank()) {
+            throw new HarborException("Harbor '" + cycle.instance().id() + "' at " + cycle.instance().url()
+                    + " treated the connector as anonymous: the robot account was not accepted (wrong name or secret, "
+                    + "disabled or expired). Check " + HarborRequests.credentialSettings(cycle.instance()) + ".");
+        }
+        HarborVersion parsed = HarborVersion.parse(version).orElseThrow(() ->
+                new HarborException("Harbor '" + cycle.instance().id() + "' reports an unreadable version '" + version + "'"));
+        String now = info.get("current_time") == null ? null : info.get("current_time").asText();
+        cycle.harborInfo(parsed, HarborTime.parse(now).orElse(null));
+    }
+
+    public String systemInfoUrl(Exchange exchange) {
+        return cycle(exchange).instance().apiBase() + "/systeminfo";
+    }
+
+    public String projectsUrl(Exchange exchange) {
+        return cycle(exchange).instance().apiBase() + "/projects?page=1&page_size=" + cycle(exchange).instance().pageSize();
+    }
+
+    /** Keeps the project if the filters want it, remembering its name and id for the artifacts below it. */
+    public boolean project(Exchange exchange) {
+        JsonNode project = exchange.getMessage().getBody(JsonNode.class);
+        String name = project.path("name").asText("");
+        if (name.isEmpty() || !cycle(exchange).instance().projects().accepts(name)) {
+            return false;
+        }
+        exchange.setProperty(PROJECT_NAME, name);
+        exchange.setProperty(PROJECT_ID, project.hasNonNull("project_id") ? project.get("project_id").asText() : null);
+        return true;
+    }
+
+    /** Since 2.12 one paged call lists a whole project; before that, repositories are listed first. */
+    public boolean projectWideListing(Exchange exchange) {
+        return cycle(exchange).version().hasProjectArtifactList();
+    }
+
+    public String projectArtifactsUrl(Exchange exchange) {
+        return artifactsQuery(exchange, projectBase(exchange) + "/artifacts");
+    }
+
+    public String repositoriesUrl(Exchange exchange) {
+        return projectBase(exchange) + "/repositories?page=1&page_size=" + cycle(exchange).instance().pageSize();
+    }
+
+    /** Keeps the repository if the filters want it; the artifact list then only covers wanted repositories. */
+    public boolean repository(Exchange exchange) {
+        String name = exchange.getMessage().getBody(JsonNode.class).path("name").asText("");
+        return !name.isEmpty() && cycle(exchange).instance().repositories().accepts(name);
+    }
+
+    public String repositoryArtifactsUrl(Exchange exchange) {
+        String project = exchange.getProperty(PROJECT_NAME, String.class);
+        String repository = exchange.getMessage().getBody(JsonNode.class).path("name").asText();
+        return artifactsQuery(exchange, projectBase(exchange) + "/repositories/"
+                + HarborPaging.repositorySegment(project, repository) + "/artifacts");
+    }
+
+    public String reportUrl(Exchange exchange) {
+        ScannedArtifact a = exchange.getProperty(ARTIFACT, ScannedArtifact.class);
+        return cycle(exchange).instance().apiBase() + "/projects/" + HarborPaging.encode(a.projectName())
+                + "/repositories/" + HarborPaging.repositorySegment(a.projectName(), a.repository())
+                + "/artifacts/" + a.digest() + "/additions/vulnerabilities";
+    }
+
+    /** The artifact to fetch a report for, or null when it is skipped or its scan was already delivered. */
+    public ScannedArtifact select(Exchange exchange) {
+        ScanCycle cycle = cycle(exchange);
+        cycle.stats().artifactsSeen.incrementAndGet();
+        ArtifactSelector.Decision decision = cycle.selector().decide(exchange.getMessage().getBody(JsonNode.class),
+                exchange.getProperty(PROJECT_ID, String.class), exchange.getProperty(PROJECT_NAME, String.class),
+                cycle.windowStart());
+        if (!(decision instanceof ArtifactSelector.Selected selected)) {
+            if (decision instanceof ArtifactSelector.Skipped skipped && skipped.why() == ArtifactSelector.Skip.MALFORMED) {
+                LOG.warn("Harbor '{}': artifact skipped: {}", cycle.instance().id(), skipped.detail());
+            }
+            return null;
+        }
+        ScannedArtifact artifact = selected.artifact();
+        if (store.isDelivered(scanRef(cycle, artifact))) {
+            cycle.stats().scansAlreadyDelivered.incrementAndGet();
+            return null;
+        }
+        exchange.setProperty(ARTIFACT, artifact);
+        return artifact;
+    }
+
+    public static ScanRef scanRef(ScanCycle cycle, ScannedArtifact a) {
+        return new ScanRef(cycle.instance().id(), a.digest(), a.scan().reportId(), a.scan().endTime());
+    }
+
+    /** Flushes the open batch, waits until everything settled, then moves the watermark. */
+    public CycleResult finish(Exchange exchange) throws InterruptedException {
+        ScanCycle cycle = cycle(exchange);
+        String id = cycle.instance().id();
+        batcher.forceCompletionOfGroup(id);
+        boolean settled = ledger.awaitSettled(id, dynatrace.settleTimeout());
+        CycleResult result;
+        if (settled) {
+            store.saveWatermark(id, StateStore.SCANS, cycle.harborNow().toString());
+            store.forgetDeliveredBefore(id, clock.instant().minus(deliveredScanRetention));
+            result = cycle.stats().deadLettered.get() > 0 ? CycleResult.DEAD_LETTERED : CycleResult.DELIVERED;
+            LOG.info("Harbor '{}' cycle {}: {} seconds={} watermark={}", id, result.name().toLowerCase(),
+                    cycle.stats().summary(), String.format("%.1f", cycle.seconds()), cycle.harborNow());
+        } else {
+            result = CycleResult.FAILED;
+            LOG.error("Harbor '{}' cycle incomplete, watermark kept: {} unsettled={} seconds={} ({})", id,
+                    cycle.stats().summary(), ledger.unsettled(id), String.format("%.1f", cycle.seconds()),
+                    ledger.haltReason(id).orElse("delivery did not settle within dynatrace.settle-timeout"));
+        }
+        lastResults.put(id, result);
+        return result;
+    }
+
+    /** The crawl failed (after Harbor retries): keep the watermark, the next cycle reads the same window again. */
+    public CycleResult abort(Exchange exchange) {
+        ScanCycle cycle = cycle(exchange);
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String id = cycle.instance().id();
+        batcher.forceCompletionOfGroup(id);
+        LOG.error("Harbor '{}' cycle failed, watermark kept, next cycle retries: {} {} seconds={}", id,
+                e == null ? "" : e.getMessage(), cycle.stats().summary(), String.format("%.1f", cycle.seconds()));
+        lastResults.put(id, CycleResult.FAILED);
+        return CycleResult.FAILED;
+    }
+
+    public Optional<CycleResult> lastResult(String instanceId) {
+        return Optional.ofNullable(lastResults.get(instanceId));
+    }
+
+    public Map<String, HarborInstance> instances() {
+        return instances;
+    }
+
+    private String projectBase(Exchange exchange) {
+        return cycle(exchange).instance().apiBase() + "/projects/"
+                + HarborPaging.encode(exchange.getProperty(PROJECT_NAME, String.class));
+    }
+
+    private static String artifactsQuery(Exchange exchange, String base) {
+        return base + "?page=1&page_size=" + cycle(exchange).instance().pageSize()
+                + "&with_scan_overview=true&with_tag=true";
+    }
+
+    private static ScanCycle cycle(Exchange exchange) {
+        return exchange.getProperty(ScanCycle.PROPERTY, ScanCycle.class);
+    }
+}

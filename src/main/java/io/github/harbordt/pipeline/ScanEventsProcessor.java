@@ -1,0 +1,91 @@
+package io.github.harbordt.pipeline;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.harbordt.dynatrace.OutboundEvent;
+import io.github.harbordt.harbor.ReportParser;
+import io.github.harbordt.mapping.RiskLevel;
+import io.github.harbordt.mapping.ScanSummary;
+import io.github.harbordt.mapping.ScannedArtifact;
+import io.github.harbordt.mapping.SecurityEventMapper;
+import io.github.harbordt.mapping.Vulnerability;
+import io.github.harbordt.state.DeadLetter;
+import io.github.harbordt.state.DeadLetterStore;
+import io.github.harbordt.state.ScanRef;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The mapping processor of the scan path: turns an artifact and its vulnerability report into the scan event and one
+ * finding event per vulnerability, each serialised once. Records that cannot be mapped go to the dead-letter store with
+ * their reason; the rest of the artifact still flows. The events are registered with the ledger before they leave.
+ */
+public class ScanEventsProcessor implements Processor {
+
+    private final SecurityEventMapper mapper;
+    private final ObjectMapper json;
+    private final DeadLetterStore deadLetters;
+    private final DeliveryLedger ledger;
+
+    public ScanEventsProcessor(SecurityEventMapper mapper, ObjectMapper json, DeadLetterStore deadLetters,
+                               DeliveryLedger ledger) {
+        this.mapper = mapper;
+        this.json = json;
+        this.deadLetters = deadLetters;
+        this.ledger = ledger;
+    }
+
+    @Override
+    public void process(Exchange exchange) throws JsonProcessingException {
+        ScanCycle cycle = exchange.getProperty(ScanCycle.PROPERTY, ScanCycle.class);
+        ScannedArtifact artifact = exchange.getProperty(ScanCycles.ARTIFACT, ScannedArtifact.class);
+        ReportParser.Report report = ReportParser.parse(exchange.getMessage().getBody(JsonNode.class));
+        String instanceId = cycle.instance().id();
+        artifact = withScanner(artifact, report);
+        if (!report.present()) {
+            reject(cycle, "Harbor returned no vulnerability report for " + artifact.repository() + "@" + artifact.digest()
+                    + " in the accepted formats although its scan succeeded; only the scan event is sent", "{}");
+        }
+        for (ReportParser.Rejected r : report.rejected()) {
+            reject(cycle, r.reason() + " in " + artifact.repository() + "@" + artifact.digest(), r.raw());
+        }
+        ScanRef scan = ScanCycles.scanRef(cycle, artifact);
+        List<OutboundEvent> events = new ArrayList<>(report.vulnerabilities().size() + 1);
+        events.add(new OutboundEvent(json.writeValueAsBytes(mapper.scanEvent(artifact)), scan));
+        RiskLevel minimum = cycle.instance().minSeverity();
+        for (Vulnerability v : report.vulnerabilities()) {
+            if (!RiskLevel.ofSeverity(v.severity()).atLeast(minimum)) {
+                cycle.stats().belowMinSeverity.incrementAndGet();
+                continue;
+            }
+            Map<String, Object> event = mapper.findingEvent(artifact, v);
+            events.add(new OutboundEvent(json.writeValueAsBytes(event), scan));
+        }
+        cycle.stats().scansNew.incrementAndGet();
+        cycle.stats().findings.addAndGet(events.size() - 1L);
+        ledger.expect(instanceId, scan, events.size());
+        exchange.getMessage().setBody(events);
+    }
+
+    /** The report names the scanner that produced it; the overview's copy is the fallback. */
+    private static ScannedArtifact withScanner(ScannedArtifact a, ReportParser.Report report) {
+        if (report.scannerName() == null && report.scannerVendor() == null) {
+            return a;
+        }
+        ScanSummary s = a.scan();
+        ScanSummary scan = new ScanSummary(s.reportId(), s.status(), s.startTime(), s.endTime(),
+                report.scannerName() != null ? report.scannerName() : s.scannerName(),
+                report.scannerVendor() != null ? report.scannerVendor() : s.scannerVendor(), s.findingsTotal());
+        return new ScannedArtifact(a.registry(), a.projectId(), a.projectName(), a.repository(), a.digest(), a.tags(), scan);
+    }
+
+    private void reject(ScanCycle cycle, String reason, String raw) {
+        cycle.stats().rejected.incrementAndGet();
+        deadLetters.save(cycle.instance().id(), DeadLetter.REJECTED, reason, null, 1, raw);
+    }
+}

@@ -1,0 +1,114 @@
+package io.github.harbordt.state;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * Per-instance progress: the watermark of each stream (e.g. the scan crawl) and the scans already delivered.
+ * The delivered-scan rows let a crawl that overlaps the previous window (or follows an aborted cycle) skip
+ * what already reached Dynatrace.
+ */
+public class StateStore {
+
+    public static final String SCANS = "scans";
+
+    private final DataSource dataSource;
+
+    public StateStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public Optional<String> watermark(String instanceId, String stream) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT mark FROM connector_watermark WHERE instance_id = ? AND stream = ?")) {
+            ps.setString(1, instanceId);
+            ps.setString(2, stream);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new StateStoreException("read the watermark of " + instanceId + "/" + stream, e);
+        }
+    }
+
+    public void saveWatermark(String instanceId, String stream, String mark) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement update = c.prepareStatement(
+                    "UPDATE connector_watermark SET mark = ?, updated_at = ? WHERE instance_id = ? AND stream = ?")) {
+                update.setString(1, mark);
+                update.setTimestamp(2, Timestamp.from(Instant.now()));
+                update.setString(3, instanceId);
+                update.setString(4, stream);
+                if (update.executeUpdate() == 0) {
+                    try (PreparedStatement insert = c.prepareStatement(
+                            "INSERT INTO connector_watermark (instance_id, stream, mark, updated_at) VALUES (?, ?, ?, ?)")) {
+                        insert.setString(1, instanceId);
+                        insert.setString(2, stream);
+                        insert.setString(3, mark);
+                        insert.setTimestamp(4, Timestamp.from(Instant.now()));
+                        insert.executeUpdate();
+                    }
+                }
+            }
+            c.commit();
+        } catch (SQLException e) {
+            throw new StateStoreException("save the watermark of " + instanceId + "/" + stream, e);
+        }
+    }
+
+    public boolean isDelivered(ScanRef scan) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT 1 FROM delivered_scan "
+                     + "WHERE instance_id = ? AND digest = ? AND report_id = ? AND end_time = ?")) {
+            bind(ps, scan);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new StateStoreException("look up delivered scan " + scan, e);
+        }
+    }
+
+    public void markDelivered(ScanRef scan) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("INSERT INTO delivered_scan "
+                     + "(instance_id, digest, report_id, end_time, delivered_at) VALUES (?, ?, ?, ?, ?)")) {
+            bind(ps, scan);
+            ps.setTimestamp(5, Timestamp.from(Instant.now()));
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            if (!isDelivered(scan)) {
+                throw new StateStoreException("record delivered scan " + scan, e);
+            }
+            // Already recorded (e.g. re-sent after an aborted cycle): nothing to do.
+        }
+    }
+
+    /** Forgets delivered scans recorded before {@code before}: the crawl window no longer reaches them. */
+    public int forgetDeliveredBefore(String instanceId, Instant before) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "DELETE FROM delivered_scan WHERE instance_id = ? AND delivered_at < ?")) {
+            ps.setString(1, instanceId);
+            ps.setTimestamp(2, Timestamp.from(before));
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StateStoreException("purge delivered scans of " + instanceId, e);
+        }
+    }
+
+    private static void bind(PreparedStatement ps, ScanRef scan) throws SQLException {
+        ps.setString(1, scan.instanceId());
+        ps.setString(2, scan.digest());
+        ps.setString(3, scan.reportId());
+        ps.setString(4, scan.endTime());
+    }
+}
