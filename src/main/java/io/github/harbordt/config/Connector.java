@@ -8,7 +8,6 @@ import io.github.harbordt.dynatrace.DynatraceRequests;
 import io.github.harbordt.harbor.HarborPages;
 import io.github.harbordt.harbor.HarborRequests;
 import io.github.harbordt.harbor.HarborRoutes;
-import io.github.harbordt.harbor.HarborTimeouts;
 import io.github.harbordt.mapping.SecurityEventMapper;
 import io.github.harbordt.pipeline.DeliveryLedger;
 import io.github.harbordt.pipeline.ScanCycles;
@@ -78,7 +77,7 @@ public final class Connector {
                 .newFixedThreadPool(this, "harbor-fetch", s.integer("harbor.parallelism", 4));
         ctx.getRegistry().bind("harborPool", pool);
         for (HarborInstance instance : instances.values()) {
-            ctx.getRegistry().bind("harborTimeouts-" + instance.id(), new HarborTimeouts(instance));
+            ctx.addComponent(HarborRequests.componentName(instance), harborHttp(instance));
         }
         ScanEventsProcessor mapping = new ScanEventsProcessor(new SecurityEventMapper(dynatrace.extraAttributes()), json,
                 deadLetters, ledger);
@@ -127,6 +126,20 @@ public final class Connector {
             }
         }
         return null;
+    }
+
+    /**
+     * Each Harbor instance gets its own HTTP client with its own timeouts (camel-http only has component-wide ones,
+     * three minutes by default). Its own retries are off: the route's bounded, backed-off redelivery is the only retry.
+     */
+    private static HttpComponent harborHttp(HarborInstance instance) {
+        HttpComponent http = new HttpComponent();
+        http.setConnectTimeout(instance.connectTimeout().toMillis());
+        http.setConnectionRequestTimeout(instance.responseTimeout().toMillis());
+        http.setResponseTimeout(instance.responseTimeout().toMillis());
+        http.setSoTimeout(instance.responseTimeout().toMillis());
+        http.setAutomaticRetriesDisabled(true);
+        return http;
     }
 
     private void configureHttp(CamelContext ctx) {

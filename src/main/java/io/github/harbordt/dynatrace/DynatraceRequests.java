@@ -54,7 +54,8 @@ public class DynatraceRequests {
         var message = exchange.getMessage();
         Batch batch = message.getBody(Batch.class);
         exchange.setProperty(BATCH, batch);
-        message.removeHeaders("*");
+        // the Harbor call's headers (CamelHttpUri above all) must not leak into this request; the redelivery headers stay
+        message.removeHeaders("*", "CamelRedeliver*");
         message.setHeader("Authorization", "Api-Token " + settings.token());
         message.setHeader(Exchange.CONTENT_TYPE, "application/json; charset=utf-8");
         message.setBody(batch.toJsonArray());

@@ -27,18 +27,24 @@ public class HarborRequests {
         this.mapper = mapper;
     }
 
-    /** The endpoint all of an instance's calls go through; the exact URL comes from {@code CamelHttpUri}. */
+    /** The instance's own camel-http component: it carries the instance's timeouts. */
+    public static String componentName(HarborInstance instance) {
+        return "harbor-" + instance.id();
+    }
+
+    /** The endpoint all of an instance's calls go through; the exact URL of each call comes from {@code CamelHttpUri}. */
     public static String endpointUri(HarborInstance instance) {
-        return instance.url() + "?httpMethod=GET&throwExceptionOnFailure=false&httpClientConfigurer=#harborTimeouts-"
-                + instance.id();
+        return componentName(instance) + "://" + instance.url().replaceFirst("^(?i)https?://", "")
+                + "?httpMethod=GET&throwExceptionOnFailure=false";
     }
 
     public void prepare(Exchange exchange) {
         ScanCycle cycle = exchange.getProperty(ScanCycle.PROPERTY, ScanCycle.class);
         HarborInstance instance = cycle.instance();
         var message = exchange.getMessage();
-        // leftovers of the previous call (Link, Content-Length, ...) must not leak into this request
-        message.removeHeaders("*");
+        // leftovers of earlier calls (Link, CamelHttpUri, ...) must not leak into this request; the redelivery
+        // headers stay: without their counter, retries would never end
+        message.removeHeaders("*", "CamelRedeliver*");
         message.setBody(null);
         message.setHeader(Exchange.HTTP_URI, exchange.getProperty(URL, String.class));
         message.setHeader("Accept", "application/json");

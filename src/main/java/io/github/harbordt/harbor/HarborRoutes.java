@@ -124,12 +124,12 @@ public class HarborRoutes extends RouteBuilder {
         // The retried unit: one GET with its header preparation. Transient failures are retried with backoff; anything
         // else (auth, permission, bad request) fails the cycle at once with a message naming the setting.
         from("direct:harbor-get").routeId("harbor-get")
-                .errorHandler(defaultErrorHandler()
-                        .maximumRedeliveries(retries).redeliveryDelay(retryDelay.toMillis())
-                        .useExponentialBackOff().backOffMultiplier(2).maximumRedeliveryDelay(60_000)
-                        .retryAttemptedLogLevel(LoggingLevel.WARN))
-                .onException(HarborException.class).maximumRedeliveries(0).end()
-                .onException(HarborRetryableException.class, IOException.class).maximumRedeliveries(retries).end()
+                .errorHandler(defaultErrorHandler().maximumRedeliveries(0))
+                .onException(HarborRetryableException.class, IOException.class)
+                    .maximumRedeliveries(retries).redeliveryDelay(retryDelay.toMillis())
+                    .useExponentialBackOff().backOffMultiplier(2).maximumRedeliveryDelay(60_000)
+                    .retryAttemptedLogLevel(LoggingLevel.WARN)
+                .end()
                 .to("direct:harbor-request");
 
         from("direct:harbor-request").routeId("harbor-request")

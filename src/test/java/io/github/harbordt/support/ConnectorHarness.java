@@ -1,0 +1,85 @@
+package io.github.harbordt.support;
+
+import io.github.harbordt.config.Connector;
+import io.github.harbordt.config.Settings;
+import io.github.harbordt.harbor.HarborRoutes;
+import io.github.harbordt.pipeline.CycleResult;
+import io.github.harbordt.pipeline.ScanCycles;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.impl.DefaultCamelContext;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The real connector wiring in a real CamelContext, pointed at loopback peers, with short retry delays. Cycles are
+ * triggered directly instead of by Quartz, so a test decides when they run.
+ */
+public final class ConnectorHarness implements AutoCloseable {
+
+    private final CamelContext context;
+    private final Connector connector;
+    private final ProducerTemplate template;
+
+    private ConnectorHarness(Map<String, String> properties) throws Exception {
+        context = new DefaultCamelContext();
+        Settings settings = new Settings(key -> Optional.ofNullable(properties.get(key)));
+        connector = Connector.install(context, settings, Clock.systemUTC());
+        context.start();
+        template = context.createProducerTemplate();
+    }
+
+    /** Defaults for tests: fast retries, short batch timeout; {@code overrides} win. */
+    public static ConnectorHarness start(Path dataDir, String harborUrl, String dynatraceUrl, Map<String, String> overrides)
+            throws Exception {
+        Map<String, String> p = new HashMap<>();
+        p.put("connector.data-dir", dataDir.toString());
+        p.put("harbor.url", harborUrl);
+        p.put("harbor.username", io.github.harbordt.demo.DemoRegistry.ROBOT);
+        p.put("harbor.password", io.github.harbordt.demo.DemoRegistry.SECRET);
+        p.put("harbor.retries", "2");
+        p.put("harbor.retry-delay", "50ms");
+        p.put("harbor.response-timeout", "2s");
+        if (dynatraceUrl != null) {
+            p.put("dynatrace.url", dynatraceUrl);
+            p.put("dynatrace.token", "dt0c01.TESTTOKEN");
+        }
+        p.put("dynatrace.retry.initial-delay", "50ms");
+        p.put("dynatrace.retry.max-delay", "2s");
+        p.put("dynatrace.retry.max-redeliveries", "3");
+        p.put("dynatrace.batch.timeout", "500ms");
+        p.put("dynatrace.settle-timeout", "30s");
+        p.putAll(overrides);
+        return new ConnectorHarness(p);
+    }
+
+    public CycleResult runCycle(String instanceId) {
+        template.sendBodyAndHeader(HarborRoutes.SCAN_CYCLE, null, ScanCycles.INSTANCE_HEADER, instanceId);
+        return connector.cycles().lastResult(instanceId).orElseThrow();
+    }
+
+    public CycleResult runCycle() {
+        return runCycle("default");
+    }
+
+    public Connector connector() {
+        return connector;
+    }
+
+    public CamelContext context() {
+        return context;
+    }
+
+    public ProducerTemplate template() {
+        return template;
+    }
+
+    @Override
+    public void close() {
+        context.stop();
+    }
+}

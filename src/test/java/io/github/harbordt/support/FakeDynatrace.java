@@ -1,0 +1,189 @@
+package io.github.harbordt.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A loopback Dynatrace security-events ingest endpoint: {@code POST /platform/ingest/v1/security.events} with
+ * {@code Authorization: Api-Token <token>}; 202 for an accepted JSON array, 401 for another token, 413 above the
+ * body limit, 400 for a body that is not a JSON array of objects. Further answers (429 with Retry-After, 503, 400,
+ * slow responses) can be scripted for the next requests.
+ */
+public final class FakeDynatrace implements AutoCloseable {
+
+    public static final String PATH = "/platform/ingest/v1/security.events";
+
+    /** One accepted request. */
+    public record Request(long nanoTime, int bytes, List<JsonNode> events) {
+    }
+
+    private record Scripted(int status, String retryAfter, String body, Duration delay) {
+    }
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newFixedThreadPool(4);
+    private final String token;
+    private final ConcurrentLinkedQueue<Scripted> script = new ConcurrentLinkedQueue<>();
+    private final List<Request> accepted = new CopyOnWriteArrayList<>();
+    private final List<Long> attemptTimes = new CopyOnWriteArrayList<>();
+    private final AtomicLong bytesAccepted = new AtomicLong();
+    private final AtomicLong eventsAccepted = new AtomicLong();
+    private volatile int maxBodyBytes = 10_000_000;
+    private volatile boolean keepEvents = true;
+    private volatile Duration delay = Duration.ZERO;
+
+    public FakeDynatrace(String token) throws IOException {
+        this.token = token;
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** The next requests get these answers, in order, before normal processing resumes. */
+    public void respond(int status, int times, String retryAfter, String body) {
+        for (int i = 0; i < times; i++) {
+            script.add(new Scripted(status, retryAfter, body, Duration.ZERO));
+        }
+    }
+
+    public void maxBodyBytes(int max) {
+        this.maxBodyBytes = max;
+    }
+
+    /** Only count events (benchmark): bodies are not kept. */
+    public void keepEvents(boolean keep) {
+        this.keepEvents = keep;
+    }
+
+    /** Every answer comes this late (simulates a slow ingest for the kill test). */
+    public void delay(Duration delay) {
+        this.delay = delay;
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            attemptTimes.add(System.nanoTime());
+            byte[] body;
+            try (InputStream in = ex.getRequestBody()) {
+                body = in.readAllBytes();
+            }
+            if (!delay.isZero()) {
+                Thread.sleep(delay.toMillis()); // the simulated slowness itself
+            }
+            if (!"POST".equals(ex.getRequestMethod()) || !PATH.equals(ex.getRequestURI().getPath())) {
+                send(ex, 404, "{\"error\":{\"code\":404,\"message\":\"Not found\"}}");
+                return;
+            }
+            if (!("Api-Token " + token).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+                send(ex, 401, "{\"error\":{\"code\":401,\"message\":\"Missing or invalid token\"}}");
+                return;
+            }
+            Scripted s = script.poll();
+            if (s != null) {
+                if (s.retryAfter() != null) {
+                    ex.getResponseHeaders().set("Retry-after", s.retryAfter()); // odd case on purpose
+                }
+                send(ex, s.status(), s.body() == null ? "" : s.body());
+                return;
+            }
+            if (body.length > maxBodyBytes) {
+                send(ex, 413, "{\"error\":{\"code\":413,\"message\":\"Content too large\"}}");
+                return;
+            }
+            String type = ex.getRequestHeaders().getFirst("Content-Type");
+            if (type == null || !type.startsWith("application/json")) {
+                send(ex, 400, "{\"error\":{\"code\":400,\"message\":\"Unsupported content type\"}}");
+                return;
+            }
+            JsonNode array = json.readTree(body);
+            if (array == null || !array.isArray()) {
+                send(ex, 400, "{\"error\":{\"code\":400,\"message\":\"Body must be a JSON array\"}}");
+                return;
+            }
+            List<JsonNode> events = new ArrayList<>(array.size());
+            for (JsonNode e : array) {
+                if (!e.isObject() || !e.has("event.type")) {
+                    send(ex, 400, "{\"error\":{\"code\":400,\"message\":\"Invalid record: event.type missing\"}}");
+                    return;
+                }
+                events.add(e);
+            }
+            bytesAccepted.addAndGet(body.length);
+            eventsAccepted.addAndGet(events.size());
+            accepted.add(new Request(System.nanoTime(), body.length, keepEvents ? events : List.of()));
+            send(ex, 202, "");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void send(HttpExchange ex, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        if (bytes.length > 0) {
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    public List<Request> requests() {
+        return accepted;
+    }
+
+    public List<JsonNode> events() {
+        return accepted.stream().flatMap(r -> r.events().stream()).toList();
+    }
+
+    public List<JsonNode> events(String type) {
+        return events().stream().filter(e -> type.equals(e.path("event.type").asText())).toList();
+    }
+
+    public List<Long> attemptTimes() {
+        return attemptTimes;
+    }
+
+    public long bytesAccepted() {
+        return bytesAccepted.get();
+    }
+
+    public long eventsAccepted() {
+        return eventsAccepted.get();
+    }
+
+    public void reset() {
+        accepted.clear();
+        attemptTimes.clear();
+        script.clear();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}
