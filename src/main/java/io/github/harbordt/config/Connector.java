@@ -150,6 +150,9 @@ public final class Connector {
             http.setConnectionRequestTimeout(dynatrace.responseTimeout().toMillis());
             http.setResponseTimeout(dynatrace.responseTimeout().toMillis());
             http.setSoTimeout(dynatrace.responseTimeout().toMillis());
+            // HttpClient would otherwise retry 429/503 itself, waiting out Retry-After inside one call (CAMEL-23345);
+            // the delivery route's redelivery is the only retry
+            http.setAutomaticRetriesDisabled(true);
         }
     }
 
