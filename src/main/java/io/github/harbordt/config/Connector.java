@@ -16,10 +16,13 @@ import io.github.harbordt.state.Database;
 import io.github.harbordt.state.DeadLetterStore;
 import io.github.harbordt.state.StateStore;
 import org.apache.camel.CamelContext;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
+import org.apache.camel.spi.ThreadPoolProfile;
 import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.processor.aggregate.DefaultAggregateController;
 import org.apache.camel.support.service.ServiceSupport;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,8 +83,9 @@ public final class Connector {
             ctx.addComponent(HarborRequests.componentName(instance), harborHttp(instance));
         }
         ScanEventsProcessor mapping = new ScanEventsProcessor(new SecurityEventMapper(dynatrace.extraAttributes()), json,
-                deadLetters, ledger);
-        ctx.addRoutes(new DeliveryRoutes(dynatrace, new DynatraceRequests(dynatrace, ledger, deadLetters), batcher));
+                deadLetters, ledger, dynatrace);
+        ctx.addRoutes(new DeliveryRoutes(dynatrace, new DynatraceRequests(dynatrace, ledger, deadLetters), batcher,
+                deliveryPool(ctx, s.integer("dynatrace.delivery-threads", 2))));
         ctx.addRoutes(new HarborRoutes(cycles, new HarborRequests(json), new HarborPages(), mapping,
                 s.integer("harbor.retries", 3), s.duration("harbor.retry-delay", "2s")));
         ctx.addService(new ServiceSupport() {
@@ -126,6 +130,13 @@ public final class Connector {
             }
         }
         return null;
+    }
+
+    /** A fixed pool with a queue of one batch per thread; past that the caller delivers itself (backpressure). */
+    private ExecutorService deliveryPool(CamelContext ctx, int threads) {
+        ThreadPoolProfile profile = new ThreadPoolProfileBuilder("dynatrace-delivery").poolSize(threads).maxPoolSize(threads)
+                .maxQueueSize(threads).rejectedPolicy(ThreadPoolRejectedPolicy.CallerRuns).build();
+        return ctx.getExecutorServiceManager().newThreadPool(this, "dynatrace-delivery", profile);
     }
 
     /**

@@ -322,7 +322,8 @@ public final class HarborSimulator implements AutoCloseable {
         return accept == null ? ReportMimeTypes.V1_0.equals(mime) : accept.contains(mime);
     }
 
-    private byte[] report(SimulatedRegistry.Artifact a) throws IOException {
+    /** The body of additions/vulnerabilities for the artifact, exactly as served. */
+    public byte[] report(SimulatedRegistry.Artifact a) throws IOException {
         SimulatedRegistry.Scan scan = a.scan;
         if (scan == null || !"Success".equals(scan.status()) || a.reportMissing) {
             return "{}".getBytes(StandardCharsets.UTF_8);

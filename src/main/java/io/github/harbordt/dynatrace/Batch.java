@@ -44,9 +44,42 @@ public final class Batch {
         return bytes + event.json().length + (events.isEmpty() ? 0 : 1);
     }
 
+    /** Size of the request body if the events of {@code other} were added. */
+    public long bytesWith(Batch other) {
+        if (other.events.isEmpty()) {
+            return bytes;
+        }
+        return events.isEmpty() ? other.bytes : bytes + other.bytes - 1;
+    }
+
     public void add(OutboundEvent event) {
         bytes = bytesWith(event);
         events.add(event);
+    }
+
+    public void addAll(Batch other) {
+        bytes = bytesWith(other);
+        events.addAll(other.events);
+    }
+
+    /**
+     * Cuts events into consecutive chunks of at most {@code maxBytes} (unless one event alone is bigger) and
+     * {@code maxRecords}. The batcher then moves a chunk per exchange rather than an event per exchange.
+     */
+    public static List<Batch> chunks(String instanceId, Sink sink, List<OutboundEvent> events, long maxBytes, int maxRecords) {
+        List<Batch> chunks = new ArrayList<>();
+        Batch current = of(instanceId, sink);
+        for (OutboundEvent e : events) {
+            if (current.size() > 0 && (current.size() >= maxRecords || current.bytesWith(e) > maxBytes)) {
+                chunks.add(current);
+                current = of(instanceId, sink);
+            }
+            current.add(e);
+        }
+        if (current.size() > 0) {
+            chunks.add(current);
+        }
+        return chunks;
     }
 
     public byte[] toJsonArray() {

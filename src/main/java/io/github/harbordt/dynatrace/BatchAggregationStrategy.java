@@ -4,9 +4,10 @@ import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
 
 /**
- * Groups {@link OutboundEvent}s into {@link Batch}es bounded by bytes and by count. The bound is checked before an
- * event joins ({@link #preComplete}), so no request ever exceeds it; the time bound is the aggregator's completion
- * timeout. The batch lives in the body (not in properties) so any aggregation repository keeps it.
+ * Merges chunks of events (each a small {@link Batch}) into batches bounded by bytes and by count. The bound is
+ * checked before a chunk joins ({@link #preComplete}), so no request exceeds it unless a single event does; the time
+ * bound is the aggregator's completion timeout. The batch lives in the body (not in properties) so any aggregation
+ * repository keeps it.
  */
 public class BatchAggregationStrategy implements AggregationStrategy {
 
@@ -24,14 +25,14 @@ public class BatchAggregationStrategy implements AggregationStrategy {
 
     @Override
     public Exchange aggregate(Exchange oldExchange, Exchange newExchange) {
-        OutboundEvent event = newExchange.getMessage().getBody(OutboundEvent.class);
+        Batch chunk = newExchange.getMessage().getBody(Batch.class);
         if (oldExchange == null) {
             Batch batch = Batch.of(newExchange.getProperty(INSTANCE, String.class), sink);
-            batch.add(event);
+            batch.addAll(chunk);
             newExchange.getMessage().setBody(batch);
             return newExchange;
         }
-        oldExchange.getMessage().getBody(Batch.class).add(event);
+        oldExchange.getMessage().getBody(Batch.class).addAll(chunk);
         return oldExchange;
     }
 
@@ -46,7 +47,7 @@ public class BatchAggregationStrategy implements AggregationStrategy {
             return false;
         }
         Batch batch = oldExchange.getMessage().getBody(Batch.class);
-        OutboundEvent event = newExchange.getMessage().getBody(OutboundEvent.class);
-        return batch.size() >= maxRecords || batch.bytesWith(event) > maxBytes;
+        Batch chunk = newExchange.getMessage().getBody(Batch.class);
+        return batch.size() + chunk.size() > maxRecords || batch.bytesWith(chunk) > maxBytes;
     }
 }

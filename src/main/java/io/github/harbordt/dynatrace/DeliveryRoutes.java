@@ -7,10 +7,11 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.processor.aggregate.AggregateController;
 
 import java.time.LocalDate;
+import java.util.concurrent.ExecutorService;
 import java.time.ZoneOffset;
 
 /**
- * Batching and delivery to Dynatrace. {@code direct:security-events} takes single events; batches leave by size or
+ * Batching and delivery to Dynatrace. {@code direct:security-events} takes chunks of events; batches leave by size or
  * time and go to {@code direct:deliver}, which retries 429/5xx/connection errors with backoff (honouring Retry-After),
  * splits on 413, dead-letters 400 and exhausted batches, and stops the instance on 401/403/404.
  */
@@ -22,11 +23,18 @@ public class DeliveryRoutes extends RouteBuilder {
     private final DynatraceSettings settings;
     private final DynatraceRequests requests;
     private final AggregateController securityEventsBatcher;
+    private final ExecutorService deliveryPool;
 
-    public DeliveryRoutes(DynatraceSettings settings, DynatraceRequests requests, AggregateController securityEventsBatcher) {
+    /**
+     * @param deliveryPool sends completed batches; bounded and running in the caller when full, so a slow Dynatrace
+     *                     slows the crawl down instead of letting completed batches pile up in memory
+     */
+    public DeliveryRoutes(DynatraceSettings settings, DynatraceRequests requests, AggregateController securityEventsBatcher,
+                          ExecutorService deliveryPool) {
         this.settings = settings;
         this.requests = requests;
         this.securityEventsBatcher = securityEventsBatcher;
+        this.deliveryPool = deliveryPool;
     }
 
     @Override
@@ -36,6 +44,7 @@ public class DeliveryRoutes extends RouteBuilder {
                         new BatchAggregationStrategy(Sink.SECURITY_EVENTS, settings.maxBatchBytes(), settings.maxBatchRecords()))
                     .id("security-events-aggregator")
                     .aggregateController(securityEventsBatcher)
+                    .parallelProcessing().executorService(deliveryPool)
                     .completionTimeout(settings.batchTimeout().toMillis())
                     .completionTimeoutCheckerInterval(Math.min(1000, Math.max(100, settings.batchTimeout().toMillis() / 2)))
                     .to(DELIVER)

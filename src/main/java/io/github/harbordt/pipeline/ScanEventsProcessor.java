@@ -3,7 +3,10 @@ package io.github.harbordt.pipeline;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.harbordt.config.DynatraceSettings;
+import io.github.harbordt.dynatrace.Batch;
 import io.github.harbordt.dynatrace.OutboundEvent;
+import io.github.harbordt.dynatrace.Sink;
 import io.github.harbordt.harbor.ReportParser;
 import io.github.harbordt.mapping.RiskLevel;
 import io.github.harbordt.mapping.ScanSummary;
@@ -22,8 +25,9 @@ import java.util.Map;
 
 /**
  * The mapping processor of the scan path: turns an artifact and its vulnerability report into the scan event and one
- * finding event per vulnerability, each serialised once. Records that cannot be mapped go to the dead-letter store with
- * their reason; the rest of the artifact still flows. The events are registered with the ledger before they leave.
+ * finding event per vulnerability, each serialised once, handed on in chunks for the batcher. Records that cannot be
+ * mapped go to the dead-letter store with their reason; the rest of the artifact still flows. The events are
+ * registered with the ledger before they leave.
  */
 public class ScanEventsProcessor implements Processor {
 
@@ -31,13 +35,21 @@ public class ScanEventsProcessor implements Processor {
     private final ObjectMapper json;
     private final DeadLetterStore deadLetters;
     private final DeliveryLedger ledger;
+    private final long chunkBytes;
+    private final int chunkRecords;
 
+    /**
+     * @param settings the batch bounds; chunks are a quarter of a batch, so merged batches still come out at least
+     *                 three quarters full
+     */
     public ScanEventsProcessor(SecurityEventMapper mapper, ObjectMapper json, DeadLetterStore deadLetters,
-                               DeliveryLedger ledger) {
+                               DeliveryLedger ledger, DynatraceSettings settings) {
         this.mapper = mapper;
         this.json = json;
         this.deadLetters = deadLetters;
         this.ledger = ledger;
+        this.chunkBytes = Math.max(1, settings.maxBatchBytes() / 4);
+        this.chunkRecords = settings.maxBatchRecords();
     }
 
     @Override
@@ -69,7 +81,7 @@ public class ScanEventsProcessor implements Processor {
         cycle.stats().scansNew.incrementAndGet();
         cycle.stats().findings.addAndGet(events.size() - 1L);
         ledger.expect(instanceId, scan, events.size());
-        exchange.getMessage().setBody(events);
+        exchange.getMessage().setBody(Batch.chunks(instanceId, Sink.SECURITY_EVENTS, events, chunkBytes, chunkRecords));
     }
 
     /** The report names the scanner that produced it; the overview's copy is the fallback. */

@@ -52,8 +52,22 @@ class BatchingTest {
     private static Exchange exchange(CamelContext ctx, String json) {
         Exchange e = new DefaultExchange(ctx);
         e.setProperty(BatchAggregationStrategy.INSTANCE, "inst");
-        e.getMessage().setBody(event(json));
+        e.getMessage().setBody(new Batch("inst", Sink.SECURITY_EVENTS, List.of(event(json)), null));
         return e;
+    }
+
+    @Test
+    void chunksRespectBothBoundsAndKeepOrder() {
+        List<OutboundEvent> events = java.util.stream.IntStream.range(0, 10)
+                .mapToObj(i -> event("{\"n\":" + i + "}")).toList();            // 7 bytes each
+        List<Batch> chunks = Batch.chunks("a", Sink.SECURITY_EVENTS, events, 26, 5); // 2 + 3*7 + 2 = 25 bytes
+        assertThat(chunks).extracting(Batch::size).containsExactly(3, 3, 3, 1);
+        assertThat(chunks).allSatisfy(c -> assertThat(c.bytes()).isLessThanOrEqualTo(26));
+        assertThat(Batch.chunks("a", Sink.SECURITY_EVENTS, events, 1000, 4)).extracting(Batch::size).containsExactly(4, 4, 2);
+        Batch merged = Batch.of("a", Sink.SECURITY_EVENTS);
+        chunks.forEach(merged::addAll);
+        assertThat(merged.events()).isEqualTo(events);
+        assertThat((long) merged.toJsonArray().length).isEqualTo(merged.bytes());
     }
 
     @Test
