@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,15 +85,24 @@ public final class Batch {
 
     public byte[] toJsonArray() {
         ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(bytes, Integer.MAX_VALUE - 8));
+        try {
+            writeTo(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /** Writes the JSON array of the events, exactly {@link #bytes()} long. */
+    public void writeTo(OutputStream out) throws IOException {
         out.write('[');
         for (int i = 0; i < events.size(); i++) {
             if (i > 0) {
                 out.write(',');
             }
-            out.writeBytes(events.get(i).json());
+            out.write(events.get(i).json());
         }
         out.write(']');
-        return out.toByteArray();
     }
 
     /** One event per line: the dry-run file format. */

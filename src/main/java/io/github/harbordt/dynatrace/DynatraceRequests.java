@@ -58,7 +58,7 @@ public class DynatraceRequests {
         message.removeHeaders("*", "CamelRedeliver*");
         message.setHeader("Authorization", "Api-Token " + settings.token());
         message.setHeader(Exchange.CONTENT_TYPE, "application/json; charset=utf-8");
-        message.setBody(batch.toJsonArray());
+        message.setBody(new BatchEntity(batch));
     }
 
     /** Sets {@link #DECISION}; throws for answers the error handler must act on. */

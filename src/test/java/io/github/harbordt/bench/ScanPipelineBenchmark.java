@@ -31,7 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Crawls a simulated registry of 2,000 artifacts with 200 findings each through the real routes to a loopback fake
- * Dynatrace, then times a plain single-threaded parse-map-serialise loop over the same reports (the floor).
+ * Dynatrace, then times a plain single-threaded parse-map-serialise loop over the same reports (the floor). Both are
+ * first warmed up on a fifth of the size.
  * Run: {@code mvn -B -q -Pbenchmark test} (256 MB heap). Sizes: -Dbench.artifacts, -Dbench.findings.
  */
 class ScanPipelineBenchmark {
@@ -44,27 +45,38 @@ class ScanPipelineBenchmark {
         int artifacts = Integer.getInteger("bench.artifacts", 2000);
         int findings = Integer.getInteger("bench.findings", 200);
         Configurator.setRootLevel(Level.WARN);
+        // same warm-up for both sides, so neither is measured while the JIT is still compiling
+        run(Math.max(1, artifacts / 5), findings, data.resolve("warm-up"), false);
+        run(artifacts, findings, data.resolve("measured"), true);
+    }
+
+    private void run(int artifacts, int findings, Path dataDir, boolean print) throws Exception {
         SimulatedRegistry registry = DemoRegistry.synthetic(artifacts, findings, Instant.now());
         long expectedEvents = (long) artifacts * (findings + 1);
 
         try (HarborSimulator harbor = new HarborSimulator(registry); FakeDynatrace dynatrace = new FakeDynatrace("dt0c01.BENCH")) {
             harbor.logRequests(false);
             dynatrace.keepEvents(false);
-            ConnectorHarness connector = ConnectorHarness.start(data, harbor.url(), dynatrace.url(),
+            ConnectorHarness connector = ConnectorHarness.start(dataDir, harbor.url(), dynatrace.url(),
                     Map.of("dynatrace.token", "dt0c01.BENCH", "harbor.response-timeout", "60s"));
             try {
                 System.gc();
                 LiveHeap live = new LiveHeap();
                 live.start();
                 long start = System.nanoTime();
+                long cpuStart = processCpuNanos();
                 CycleResult result = connector.runCycle();
                 double seconds = (System.nanoTime() - start) / 1e9;
+                double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
                 live.interrupt();
                 live.join();
                 assertThat(result).isEqualTo(CycleResult.DELIVERED);
                 assertThat(dynatrace.eventsAccepted()).isEqualTo(expectedEvents);
 
                 double floorSeconds = floor(harbor, registry);
+                if (!print) {
+                    return;
+                }
                 double pipelineRate = artifacts * (double) findings / seconds;
                 double floorRate = artifacts * (double) findings / floorSeconds;
                 System.out.printf("%nScan pipeline benchmark: %d artifacts x %d findings = %d findings (%d events)%n",
@@ -73,6 +85,8 @@ class ScanPipelineBenchmark {
                 System.out.printf("  floor           %8.2f s  %10.0f findings/s  (single thread: parse reports, map, serialise)%n",
                         floorSeconds, floorRate);
                 System.out.printf("  ratio           %8.2f    (pipeline / floor; target >= 0.5)%n", pipelineRate / floorRate);
+                System.out.printf("  process CPU     %8.2f s  during the pipeline (connector and both fakes; %d cores)%n",
+                        cpuSeconds, Runtime.getRuntime().availableProcessors());
                 System.out.printf("  harbor requests %8d%n", harbor.requestCount());
                 System.out.printf("  batches         %8d%n", dynatrace.requests().size());
                 System.out.printf("  bytes sent      %8.1f MB%n", dynatrace.bytesAccepted() / 1e6);
@@ -106,6 +120,10 @@ class ScanPipelineBenchmark {
         }
         assertThat(sink).isPositive();
         return nanos / 1e9;
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** Samples the heap in use right after the latest collection of each pool: the live set, not garbage. */
