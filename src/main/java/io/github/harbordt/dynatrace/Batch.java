@@ -30,9 +30,9 @@ public final class Batch {
         this.sink = sink;
         this.events = new ArrayList<>(events);
         this.deadLetterId = deadLetterId;
-        this.bytes = 2;
+        this.bytes = 2 + Math.max(0, events.size() - 1);
         for (OutboundEvent e : events) {
-            bytes += e.json().length + 1;
+            bytes += e.json().length;
         }
     }
 

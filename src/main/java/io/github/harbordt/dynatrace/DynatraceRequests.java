@@ -111,7 +111,8 @@ public class DynatraceRequests {
 
     /** The dead-letter channel's target: store the batch with the reason, durably, before it counts as settled. */
     public void deadLetter(Exchange exchange) {
-        Batch batch = exchange.getMessage().getBody(Batch.class);
+        // after prepare() the body is the request entity; the batch itself is kept in a property
+        Batch batch = exchange.getMessage().getBody() instanceof Batch b ? b : exchange.getProperty(BATCH, Batch.class);
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         if (cause instanceof DeliveryHaltedException halted) {
             ledger.abandoned(batch, halted.getMessage());

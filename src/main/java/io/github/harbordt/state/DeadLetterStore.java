@@ -57,10 +57,13 @@ public class DeadLetterStore {
              ResultSet rs = ps.executeQuery()) {
             List<DeadLetter> out = new ArrayList<>();
             while (rs.next()) {
-                int status = rs.getInt(6);
+                Integer status = rs.getInt(6);
+                if (rs.wasNull()) {
+                    status = null;
+                }
                 Timestamp replayed = rs.getTimestamp(10);
                 out.add(new DeadLetter(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getTimestamp(4).toInstant(),
-                        rs.getString(5), rs.wasNull() ? null : status, rs.getInt(7), rs.getString(8), rs.getInt(9),
+                        rs.getString(5), status, rs.getInt(7), rs.getString(8), rs.getInt(9),
                         replayed == null ? null : replayed.toInstant()));
             }
             return out;

@@ -164,6 +164,31 @@ class DeliveryTest {
     }
 
     @Test
+    void anUnreachableDynatraceIsRetriedThenDeadLettered() throws Exception {
+        String closed = dynatrace.url();
+        dynatrace.close();
+        connector = ConnectorHarness.start(data, harbor.url(), closed, Map.of("dynatrace.retry.max-redeliveries", "2"));
+
+        assertThat(connector.runCycle()).isEqualTo(CycleResult.DEAD_LETTERED);
+
+        assertThat(connector.connector().deadLetters().list(false)).singleElement().satisfies(d -> {
+            assertThat(d.records()).isEqualTo(100);
+            assertThat(d.statusCode()).isNull();
+            assertThat(d.reason()).contains("Connect");
+        });
+    }
+
+    @Test
+    void batchBytesMatchTheBodyWhenRebuiltOrSplit() {
+        Batch rebuilt = Batch.fromJsonArray("a", Sink.SECURITY_EVENTS, "[{\"a\":1},{\"b\":2},{\"c\":3}]", 1,
+                new com.fasterxml.jackson.databind.ObjectMapper());
+        assertThat((long) rebuilt.toJsonArray().length).isEqualTo(rebuilt.bytes());
+        for (Batch half : rebuilt.halves()) {
+            assertThat((long) half.toJsonArray().length).isEqualTo(half.bytes());
+        }
+    }
+
+    @Test
     void a401StopsDeliveryForTheInstanceWithoutDeadLetteringOrMovingTheWatermark() throws Exception {
         start(Map.of("dynatrace.token", "dt0c01.WRONG", "dynatrace.batch.max-records", "5"));
 
