@@ -33,7 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Crawls a simulated registry of 2,000 artifacts with 200 findings each through the real routes to a loopback fake
  * Dynatrace, then times a plain single-threaded parse-map-serialise loop over the same reports (the floor). Both are
  * first warmed up on a fifth of the size.
- * Run: {@code mvn -B -q -Pbenchmark test} (256 MB heap). Sizes: -Dbench.artifacts, -Dbench.findings.
+ * Run: {@code mvn -B -q -Pbenchmark test} (256 MB heap, ParallelGC). Sizes: -Dbench.artifacts, -Dbench.findings;
+ * concurrent report fetches: -Dbench.parallelism (default 4).
  */
 class ScanPipelineBenchmark {
 
@@ -58,7 +59,8 @@ class ScanPipelineBenchmark {
             harbor.logRequests(false);
             dynatrace.keepEvents(false);
             ConnectorHarness connector = ConnectorHarness.start(dataDir, harbor.url(), dynatrace.url(),
-                    Map.of("dynatrace.token", "dt0c01.BENCH", "harbor.response-timeout", "60s"));
+                    Map.of("dynatrace.token", "dt0c01.BENCH", "harbor.response-timeout", "60s",
+                            "harbor.parallelism", System.getProperty("bench.parallelism", "4")));
             try {
                 System.gc();
                 LiveHeap live = new LiveHeap();
