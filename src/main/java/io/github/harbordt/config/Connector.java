@@ -212,9 +212,4 @@ public final class Connector {
     public ObjectMapper json() {
         return json;
     }
-
-    /** The built-in demo registry, when no Harbor is configured. */
-    public HarborSimulator demo() {
-        return demo;
-    }
 }

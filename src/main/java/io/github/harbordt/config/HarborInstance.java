@@ -15,8 +15,7 @@ import java.util.Locale;
 public record HarborInstance(String id, String url, String username, String password, String registry,
                              String cron, Duration interval, Duration lookBack, Duration overlap, boolean backfill,
                              NameFilter projects, NameFilter repositories, RiskLevel minSeverity,
-                             int pageSize, int maxPages, Duration connectTimeout, Duration responseTimeout,
-                             boolean demo) {
+                             int pageSize, int maxPages, Duration connectTimeout, Duration responseTimeout) {
 
     public static HarborInstance load(String id, Settings all) {
         Settings s = all.scoped("harbor." + id, "harbor");
@@ -43,14 +42,14 @@ public record HarborInstance(String id, String url, String username, String pass
                 new NameFilter(s.string("projects.include", ""), s.string("projects.exclude", "")),
                 new NameFilter(s.string("repositories.include", ""), s.string("repositories.exclude", "")),
                 min, pageSize, s.integer("max-pages", 10_000), s.duration("connect-timeout", "10s"),
-                s.duration("response-timeout", "60s"), false);
+                s.duration("response-timeout", "60s"));
     }
 
     /** The same instance pointed at the built-in demo registry. */
     public HarborInstance withDemoRegistry(String demoUrl, String demoUser, String demoPassword) {
         return new HarborInstance(id, demoUrl, demoUser, demoPassword, "demo-harbor.local", cron, interval, lookBack,
                 overlap, backfill, projects, repositories, minSeverity, pageSize, maxPages, connectTimeout,
-                responseTimeout, true);
+                responseTimeout);
     }
 
     public String apiBase() {

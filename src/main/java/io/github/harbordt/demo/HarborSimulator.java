@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -416,11 +415,6 @@ public final class HarborSimulator implements AutoCloseable {
         try (OutputStream out = ex.getResponseBody()) {
             out.write(bytes);
         }
-    }
-
-    /** Rounds like Harbor's API (milliseconds). */
-    public static Instant apiTime(Instant t) {
-        return t.truncatedTo(ChronoUnit.MILLIS);
     }
 
     @Override

@@ -1,5 +1,8 @@
 package io.github.harbordt.demo;
 
+import io.github.harbordt.harbor.ReportMimeTypes;
+
+
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -120,7 +123,7 @@ public final class SimulatedRegistry {
     public void rescan(Artifact artifact, Instant end, int total, VulnSource vulnerabilities) {
         Scan old = artifact.scan;
         artifact.scan = new Scan(UUID.randomUUID().toString(), "Success", end.minusSeconds(20), end,
-                old == null ? io.github.harbordt.harbor.ReportMimeTypes.V1_1 : old.mime(),
+                old == null ? ReportMimeTypes.V1_1 : old.mime(),
                 old == null ? "Trivy" : old.scannerName(), old == null ? "Aqua Security" : old.scannerVendor(),
                 old == null ? "v0.56.2" : old.scannerVersion(), total, vulnerabilities);
     }
@@ -128,10 +131,6 @@ public final class SimulatedRegistry {
     /** Makes additions/vulnerabilities answer {@code {}} for the artifact, as Harbor does after a mime mismatch. */
     public void hideReport(Artifact artifact) {
         artifact.reportMissing = true;
-    }
-
-    public void delete(Artifact artifact) {
-        artifacts.remove(artifact.id);
     }
 
     public Collection<Project> projects() {

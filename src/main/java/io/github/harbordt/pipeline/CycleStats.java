@@ -17,7 +17,7 @@ public final class CycleStats {
 
     public String summary() {
         return "artifacts_seen=" + artifactsSeen + " scans_new=" + scansNew + " scans_already_delivered="
-                + scansAlreadyDelivered + " findings=" + findings + " batches=" + batches + " bytes=" + bytes
+                + scansAlreadyDelivered + " findings=" + findings + " below_min_severity=" + belowMinSeverity + " batches=" + batches + " bytes=" + bytes
                 + " dead_lettered=" + deadLettered + " rejected_records=" + rejected + " harbor_requests=" + harborRequests;
     }
 }

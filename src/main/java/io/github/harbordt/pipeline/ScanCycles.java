@@ -224,10 +224,6 @@ public class ScanCycles {
         return Optional.ofNullable(lastResults.get(instanceId));
     }
 
-    public Map<String, HarborInstance> instances() {
-        return instances;
-    }
-
     private String projectBase(Exchange exchange) {
         return cycle(exchange).instance().apiBase() + "/projects/"
                 + HarborPaging.encode(exchange.getProperty(PROJECT_NAME, String.class));
