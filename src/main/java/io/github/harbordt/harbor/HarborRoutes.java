@@ -1,6 +1,7 @@
 package io.github.harbordt.harbor;
 
 import io.github.harbordt.dynatrace.DeliveryRoutes;
+import io.github.harbordt.pipeline.CycleResult;
 import io.github.harbordt.pipeline.ScanCycle;
 import io.github.harbordt.pipeline.ScanCycles;
 import io.github.harbordt.pipeline.ScanEventsProcessor;
@@ -46,8 +47,10 @@ public class HarborRoutes extends RouteBuilder {
                 .setHeader(ScanCycles.INSTANCE_HEADER, constant("{{instance}}"))
                 .to(SCAN_CYCLE);
 
+        // the body ends as the cycle's CycleResult
         from(SCAN_CYCLE).routeId("harbor-scan-cycle")
-                .filter(method(cycles, "begin"))
+                .choice()
+                .when(method(cycles, "begin"))
                     .doTry()
                         .setProperty(HarborRequests.URL, method(cycles, "systemInfoUrl"))
                         .to("direct:harbor-get").id("harbor-systeminfo")
@@ -59,6 +62,9 @@ public class HarborRoutes extends RouteBuilder {
                     .doCatch(Exception.class)
                         .setBody(method(cycles, "abort")).id("cycle-abort")
                     .end()
+                .endChoice()
+                .otherwise()
+                    .setBody(constant(CycleResult.SKIPPED))
                 .end();
 
         // Follows Harbor's Link header page by page; each page is handed to the page route as a list.

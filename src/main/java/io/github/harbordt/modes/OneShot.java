@@ -75,8 +75,8 @@ public final class OneShot implements StartupListener {
         int worst = 0;
         try (ProducerTemplate template = context.createProducerTemplate()) {
             for (String id : connector.instances().keySet()) {
-                template.sendBodyAndHeader(HarborRoutes.SCAN_CYCLE, null, ScanCycles.INSTANCE_HEADER, id);
-                CycleResult result = connector.cycles().lastResult(id).orElse(CycleResult.FAILED);
+                CycleResult result = template.requestBodyAndHeader(HarborRoutes.SCAN_CYCLE, null,
+                        ScanCycles.INSTANCE_HEADER, id, CycleResult.class);
                 worst = Math.max(worst, result.exitCode());
             }
         } catch (Exception e) {

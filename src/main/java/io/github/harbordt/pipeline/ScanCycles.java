@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -47,7 +48,8 @@ public class ScanCycles {
     private final DynatraceSettings dynatrace;
     private final Duration deliveredScanRetention;
     private final Clock clock;
-    private final Map<String, CycleResult> lastResults = new ConcurrentHashMap<>();
+    /** Instances with a cycle under way: Quartz (stateful) already prevents overlap, this also covers other callers. */
+    private final Set<String> running = ConcurrentHashMap.newKeySet();
 
     public ScanCycles(Map<String, HarborInstance> instances, StateStore store, DeliveryLedger ledger,
                       AggregateController batcher, DynatraceSettings dynatrace, Duration deliveredScanRetention, Clock clock) {
@@ -60,7 +62,10 @@ public class ScanCycles {
         this.clock = clock;
     }
 
-    /** Opens a cycle for the instance named in the {@value #INSTANCE_HEADER} header; false when delivery is halted. */
+    /**
+     * Opens a cycle for the instance named in the {@value #INSTANCE_HEADER} header; false when delivery is halted or the
+     * instance's previous cycle still runs.
+     */
     public boolean begin(Exchange exchange) {
         String id = exchange.getMessage().getHeader(INSTANCE_HEADER, String.class);
         HarborInstance instance = instances.get(id);
@@ -70,7 +75,10 @@ public class ScanCycles {
         Optional<String> halted = ledger.haltReason(id);
         if (halted.isPresent()) {
             LOG.warn("Harbor '{}': cycle skipped, delivery is stopped until the connector restarts: {}", id, halted.get());
-            lastResults.put(id, CycleResult.SKIPPED);
+            return false;
+        }
+        if (!running.add(id)) {
+            LOG.warn("Harbor '{}': cycle skipped, the previous one is still running", id);
             return false;
         }
         Instant now = clock.instant();
@@ -204,7 +212,7 @@ public class ScanCycles {
                     cycle.stats().summary(), ledger.unsettled(id), String.format("%.1f", cycle.seconds()),
                     ledger.haltReason(id).orElse("delivery did not settle within dynatrace.settle-timeout"));
         }
-        lastResults.put(id, result);
+        running.remove(id);
         return result;
     }
 
@@ -216,12 +224,8 @@ public class ScanCycles {
         batcher.forceCompletionOfGroup(id);
         LOG.error("Harbor '{}' cycle failed, watermark kept, next cycle retries: {} {} seconds={}", id,
                 e == null ? "" : e.getMessage(), cycle.stats().summary(), String.format("%.1f", cycle.seconds()));
-        lastResults.put(id, CycleResult.FAILED);
+        running.remove(id);
         return CycleResult.FAILED;
-    }
-
-    public Optional<CycleResult> lastResult(String instanceId) {
-        return Optional.ofNullable(lastResults.get(instanceId));
     }
 
     private String projectBase(Exchange exchange) {

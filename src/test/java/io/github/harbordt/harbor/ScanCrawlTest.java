@@ -19,6 +19,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static io.github.harbordt.support.Registries.digest;
@@ -27,6 +29,7 @@ import static io.github.harbordt.support.Registries.success;
 import static io.github.harbordt.support.Registries.vuln;
 import static io.github.harbordt.support.Registries.vulns;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The scan crawl through the real routes against the simulated Harbor and the fake Dynatrace. */
 class ScanCrawlTest {
@@ -267,5 +270,45 @@ class ScanCrawlTest {
         assertThat(dynatrace.events("VULNERABILITY_FINDING")).extracting(e -> e.get("dt.security.risk.level").asText())
                 .containsExactlyInAnyOrder("CRITICAL", "HIGH");
         assertThat(harbor.requestLog()).noneMatch(p -> p.contains("/projects/sandbox/"));
+    }
+
+    @Test
+    void aCycleNeverStartsWhileThePreviousOneOfTheSameInstanceRuns() throws Exception {
+        SimulatedRegistry r = registry("v2.13.1-a1b2c3d4");
+        r.push("library/nginx", digest(1), "IMAGE", List.of("1"), success(now.minusSeconds(60), vulns(2)));
+        start(Map.of());
+        dynatrace.delay(Duration.ofSeconds(1));
+
+        CompletableFuture<CycleResult> first = CompletableFuture.supplyAsync(connector::runCycle);
+        await().atMost(Duration.ofSeconds(30)).until(() -> harbor.requestLog().stream().anyMatch(p -> p.contains("additions")));
+        assertThat(connector.runCycle()).isEqualTo(CycleResult.SKIPPED);
+
+        assertThat(first.get(30, TimeUnit.SECONDS)).isEqualTo(CycleResult.DELIVERED);
+        assertThat(harbor.requestLog()).filteredOn(p -> p.endsWith("/systeminfo")).hasSize(1);
+        assertThat(dynatrace.events()).hasSize(3);
+    }
+
+    @Test
+    void eachHarborInstanceHasItsOwnRegistryFiltersAndWatermark() throws Exception {
+        SimulatedRegistry a = registry("v2.13.1-a1b2c3d4");
+        a.push("library/nginx", digest(1), "IMAGE", List.of("1"), success(now.minusSeconds(60), vulns(2)));
+        SimulatedRegistry b = io.github.harbordt.support.Registries.empty("v2.10.0-12345678");
+        b.project("apps", false);
+        b.push("apps/api", digest(2), "IMAGE", List.of("1"), success(now.minusSeconds(60), vulns(4)));
+        try (HarborSimulator second = new HarborSimulator(b)) {
+            start(Map.of("harbor.instances", "a,b", "harbor.a.url", harbor.url(), "harbor.b.url", second.url(),
+                    "harbor.b.registry", "registry.b.example", "harbor.b.min-severity", "CRITICAL"));
+
+            assertThat(connector.runCycle("a")).isEqualTo(CycleResult.DELIVERED);
+            assertThat(connector.runCycle("b")).isEqualTo(CycleResult.DELIVERED);
+
+            assertThat(dynatrace.events("VULNERABILITY_SCAN")).extracting(e -> e.get("container_image.registry").asText())
+                    .containsExactlyInAnyOrder(harbor.url().replace("http://", ""), "registry.b.example");
+            assertThat(dynatrace.events("VULNERABILITY_FINDING")).hasSize(2 + 1);
+            StateStore state = connector.connector().state();
+            assertThat(state.watermark("a", StateStore.SCANS)).isPresent();
+            assertThat(state.watermark("b", StateStore.SCANS)).isPresent();
+            assertThat(state.watermark("default", StateStore.SCANS)).isEmpty();
+        }
     }
 }

@@ -58,8 +58,8 @@ public final class ConnectorHarness implements AutoCloseable {
     }
 
     public CycleResult runCycle(String instanceId) {
-        template.sendBodyAndHeader(HarborRoutes.SCAN_CYCLE, null, ScanCycles.INSTANCE_HEADER, instanceId);
-        return connector.cycles().lastResult(instanceId).orElseThrow();
+        return template.requestBodyAndHeader(HarborRoutes.SCAN_CYCLE, null, ScanCycles.INSTANCE_HEADER, instanceId,
+                CycleResult.class);
     }
 
     public CycleResult runCycle() {
