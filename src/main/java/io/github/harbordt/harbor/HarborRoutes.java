@@ -130,11 +130,12 @@ public class HarborRoutes extends RouteBuilder {
         // The retried unit: one GET with its header preparation. Transient failures are retried with backoff; anything
         // else (auth, permission, bad request) fails the cycle at once with a message naming the setting.
         from("direct:harbor-get").routeId("harbor-get")
-                .errorHandler(defaultErrorHandler().maximumRedeliveries(0))
+                // the cycle logs the final failure in one line (ScanCycles.abort); no second report with a stack trace here
+                .errorHandler(defaultErrorHandler().maximumRedeliveries(0).logExhausted(false))
                 .onException(HarborRetryableException.class, IOException.class)
                     .maximumRedeliveries(retries).redeliveryDelay(retryDelay.toMillis())
                     .useExponentialBackOff().backOffMultiplier(2).maximumRedeliveryDelay(60_000)
-                    .retryAttemptedLogLevel(LoggingLevel.WARN)
+                    .retryAttemptedLogLevel(LoggingLevel.WARN).logExhausted(false)
                 .end()
                 .to("direct:harbor-request");
 

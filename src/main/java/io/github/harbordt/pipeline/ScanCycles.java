@@ -18,6 +18,9 @@ import org.apache.camel.processor.aggregate.AggregateController;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -223,9 +226,21 @@ public class ScanCycles {
         String id = cycle.instance().id();
         batcher.forceCompletionOfGroup(id);
         LOG.error("Harbor '{}' cycle failed, watermark kept, next cycle retries: {} {} seconds={}", id,
-                e == null ? "" : e.getMessage(), cycle.stats().summary(), String.format("%.1f", cycle.seconds()));
+                reason(cycle.instance(), e), cycle.stats().summary(), String.format("%.1f", cycle.seconds()));
         running.remove(id);
         return CycleResult.FAILED;
+    }
+
+    /** The failure in one line; an unreachable Harbor names the setting to check. */
+    static String reason(HarborInstance instance, Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException || t instanceof UnknownHostException || t instanceof NoRouteToHostException) {
+                String setting = "default".equals(instance.id()) ? "HARBOR_URL (harbor.url)" : "harbor." + instance.id() + ".url";
+                return "Harbor at " + instance.url() + " is unreachable (" + t.getMessage() + "): check " + setting
+                        + " and that this host can reach it";
+            }
+        }
+        return e == null ? "unknown failure" : e.getMessage();
     }
 
     private String projectBase(Exchange exchange) {
