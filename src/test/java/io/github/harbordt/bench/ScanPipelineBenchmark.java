@@ -67,7 +67,9 @@ class ScanPipelineBenchmark {
                 live.start();
                 long start = System.nanoTime();
                 long cpuStart = processCpuNanos();
+                long gcStart = gcMillis();
                 CycleResult result = connector.runCycle();
+                long gcPipeline = gcMillis() - gcStart;
                 double seconds = (System.nanoTime() - start) / 1e9;
                 double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
                 live.interrupt();
@@ -75,7 +77,9 @@ class ScanPipelineBenchmark {
                 assertThat(result).isEqualTo(CycleResult.DELIVERED);
                 assertThat(dynatrace.eventsAccepted()).isEqualTo(expectedEvents);
 
+                long gcFloorStart = gcMillis();
                 double floorSeconds = floor(harbor, registry);
+                long gcFloor = gcMillis() - gcFloorStart;
                 if (!print) {
                     return;
                 }
@@ -89,6 +93,7 @@ class ScanPipelineBenchmark {
                 System.out.printf("  ratio           %8.2f    (pipeline / floor; target >= 0.5)%n", pipelineRate / floorRate);
                 System.out.printf("  process CPU     %8.2f s  during the pipeline (connector and both fakes; %d cores)%n",
                         cpuSeconds, Runtime.getRuntime().availableProcessors());
+                System.out.printf("  GC time         %8.2f s  pipeline, %.2f s floor%n", gcPipeline / 1e3, gcFloor / 1e3);
                 System.out.printf("  harbor requests %8d%n", harbor.requestCount());
                 System.out.printf("  batches         %8d%n", dynatrace.requests().size());
                 System.out.printf("  bytes sent      %8.1f MB%n", dynatrace.bytesAccepted() / 1e6);
@@ -106,9 +111,12 @@ class ScanPipelineBenchmark {
         SecurityEventMapper mapper = new SecurityEventMapper(Map.of());
         long nanos = 0;
         long sink = 0;
+        long generation = 0;
         for (SimulatedRegistry.Artifact a : registry.artifacts()) {
+            long g = System.nanoTime();
             byte[] body = harbor.report(a);
             long t = System.nanoTime();
+            generation += t - g;
             ReportParser.Report report = ReportParser.parse(json.readTree(body));
             SimulatedRegistry.Scan s = a.scan();
             ScannedArtifact artifact = new ScannedArtifact("bench", "1", "p", a.repository(), a.digest(), List.of("1"),
@@ -121,7 +129,12 @@ class ScanPipelineBenchmark {
             nanos += System.nanoTime() - t;
         }
         assertThat(sink).isPositive();
+        System.out.printf("  (fake Harbor needs %.2f s of one core to generate these reports)%n", generation / 1e9);
         return nanos / 1e9;
+    }
+
+    private static long gcMillis() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(g -> Math.max(0, g.getCollectionTime())).sum();
     }
 
     private static long processCpuNanos() {
