@@ -32,11 +32,7 @@ public class DeadLetterStore {
             ps.setString(2, sink);
             ps.setTimestamp(3, Timestamp.from(Instant.now()));
             ps.setString(4, truncate(reason));
-            if (statusCode == null) {
-                ps.setNull(5, Types.INTEGER);
-            } else {
-                ps.setInt(5, statusCode);
-            }
+            setStatus(ps, 5, statusCode);
             ps.setInt(6, records);
             ps.setString(7, payload);
             ps.executeUpdate();
@@ -93,15 +89,19 @@ public class DeadLetterStore {
                      + "attempts = attempts + 1, reason = ?, status_code = ? WHERE id = ?")) {
             ps.setTimestamp(1, Timestamp.from(Instant.now()));
             ps.setString(2, truncate(reason));
-            if (statusCode == null) {
-                ps.setNull(3, Types.INTEGER);
-            } else {
-                ps.setInt(3, statusCode);
-            }
+            setStatus(ps, 3, statusCode);
             ps.setLong(4, id);
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new StateStoreException("update dead letter " + id, e);
+        }
+    }
+
+    private static void setStatus(PreparedStatement ps, int index, Integer statusCode) throws SQLException {
+        if (statusCode == null) {
+            ps.setNull(index, Types.INTEGER);
+        } else {
+            ps.setInt(index, statusCode);
         }
     }
 
