@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Crawls a simulated registry of 2,000 artifacts with 200 findings each through the real routes to a loopback fake
  * Dynatrace, then times a plain single-threaded parse-map-serialise loop over the same reports (the floor). Both are
- * first warmed up on a fifth of the size.
+ * first warmed up on a run of the same size.
  * Run: {@code mvn -B -q -Pbenchmark test} (256 MB heap, ParallelGC). Sizes: -Dbench.artifacts, -Dbench.findings;
  * concurrent report fetches: -Dbench.parallelism (default 4).
  */
@@ -47,7 +47,7 @@ class ScanPipelineBenchmark {
         int findings = Integer.getInteger("bench.findings", 200);
         Configurator.setRootLevel(Level.WARN);
         // same warm-up for both sides, so neither is measured while the JIT is still compiling
-        run(Math.max(1, artifacts / 5), findings, data.resolve("warm-up"), false);
+        run(artifacts, findings, data.resolve("warm-up"), false);
         run(artifacts, findings, data.resolve("measured"), true);
     }
 
@@ -68,8 +68,12 @@ class ScanPipelineBenchmark {
                 long start = System.nanoTime();
                 long cpuStart = processCpuNanos();
                 long gcStart = gcMillis();
+                long jitStart = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+                Map<String, Long> threadsBefore = cpuByThreadGroup();
                 CycleResult result = connector.runCycle();
                 long gcPipeline = gcMillis() - gcStart;
+                long jitPipeline = ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitStart;
+                Map<String, Long> threadsAfter = cpuByThreadGroup();
                 double seconds = (System.nanoTime() - start) / 1e9;
                 double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
                 live.interrupt();
@@ -93,7 +97,17 @@ class ScanPipelineBenchmark {
                 System.out.printf("  ratio           %8.2f    (pipeline / floor; target >= 0.5)%n", pipelineRate / floorRate);
                 System.out.printf("  process CPU     %8.2f s  during the pipeline (connector and both fakes; %d cores)%n",
                         cpuSeconds, Runtime.getRuntime().availableProcessors());
-                System.out.printf("  GC time         %8.2f s  pipeline, %.2f s floor%n", gcPipeline / 1e3, gcFloor / 1e3);
+                System.out.printf("  GC time         %8.2f s  pipeline, %.2f s floor; JIT compiling %.2f s during the pipeline%n",
+                        gcPipeline / 1e3, gcFloor / 1e3, jitPipeline / 1e3);
+                long javaThreads = 0;
+                for (Map.Entry<String, Long> e : threadsAfter.entrySet()) {
+                    long used = e.getValue() - threadsBefore.getOrDefault(e.getKey(), 0L);
+                    javaThreads += used;
+                    if (used > 100_000_000L) {
+                        System.out.printf("    %-28s %6.2f s CPU%n", e.getKey(), used / 1e9);
+                    }
+                }
+                System.out.printf("    %-28s %6.2f s CPU%n", "JVM (GC, JIT)", cpuSeconds - javaThreads / 1e9);
                 System.out.printf("  harbor requests %8d%n", harbor.requestCount());
                 System.out.printf("  batches         %8d%n", dynatrace.requests().size());
                 System.out.printf("  bytes sent      %8.1f MB%n", dynatrace.bytesAccepted() / 1e6);
@@ -131,6 +145,22 @@ class ScanPipelineBenchmark {
         assertThat(sink).isPositive();
         System.out.printf("  (fake Harbor needs %.2f s of one core to generate these reports)%n", generation / 1e9);
         return nanos / 1e9;
+    }
+
+    /** CPU time of live threads by name without numbers (thread pools fold into one line). */
+    private static Map<String, Long> cpuByThreadGroup() {
+        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Map<String, Long> out = new java.util.TreeMap<>();
+        for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info == null) {
+                continue;
+            }
+            long cpu = threads.getThreadCpuTime(info.getThreadId());
+            if (cpu > 0) {
+                out.merge(info.getThreadName().replaceAll("\\d+", "#"), cpu, Long::sum);
+            }
+        }
+        return out;
     }
 
     private static long gcMillis() {
