@@ -52,6 +52,16 @@ public record HarborInstance(String id, String url, String username, String pass
                 responseTimeout);
     }
 
+    /** How a user sets {@code key} for this instance, for error messages: the env variable for the default instance. */
+    public String setting(String key, String envVariable) {
+        return "default".equals(id) ? envVariable + " (harbor." + key + ")" : "harbor." + id + "." + key;
+    }
+
+    /** The settings holding this instance's robot credentials, for error messages. */
+    public String credentialSettings() {
+        return setting("username", "HARBOR_USERNAME") + " and " + setting("password", "HARBOR_PASSWORD");
+    }
+
     public String apiBase() {
         return url + "/api/v2.0";
     }

@@ -19,7 +19,7 @@ public class HarborPages {
     public static final String PAGES = "harborPages";
 
     public void read(Exchange exchange) {
-        ScanCycle cycle = exchange.getProperty(ScanCycle.PROPERTY, ScanCycle.class);
+        ScanCycle cycle = ScanCycle.of(exchange);
         JsonNode page = exchange.getMessage().getBody(JsonNode.class);
         String url = exchange.getProperty(HarborRequests.URL, String.class);
         if (page == null || !page.isArray()) {

@@ -39,7 +39,7 @@ public class HarborRequests {
     }
 
     public void prepare(Exchange exchange) {
-        ScanCycle cycle = exchange.getProperty(ScanCycle.PROPERTY, ScanCycle.class);
+        ScanCycle cycle = ScanCycle.of(exchange);
         HarborInstance instance = cycle.instance();
         var message = exchange.getMessage();
         // leftovers of earlier calls (Link, CamelHttpUri, ...) must not leak into this request; the redelivery
@@ -61,7 +61,7 @@ public class HarborRequests {
     }
 
     public void read(Exchange exchange) throws IOException {
-        ScanCycle cycle = exchange.getProperty(ScanCycle.PROPERTY, ScanCycle.class);
+        ScanCycle cycle = ScanCycle.of(exchange);
         var message = exchange.getMessage();
         int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         String url = exchange.getProperty(URL, String.class);
@@ -78,7 +78,7 @@ public class HarborRequests {
                 + (requestId.isEmpty() ? "" : " (X-Request-Id " + requestId + ")");
         throw switch (status) {
             case 401 -> new HarborException(where + ": the robot account was not accepted. Check "
-                    + credentialSettings(cycle.instance()) + " (a robot's user name starts with robot$).", status);
+                    + cycle.instance().credentialSettings() + " (a robot's user name starts with robot$).", status);
             case 403 -> new HarborException(where + ": the robot account lacks a permission. Give it "
                     + "project:list (system) and repository:list, artifact:list/read, artifact-addition:read (all projects).", status);
             case 404 -> new HarborNotFoundException(where);
@@ -87,12 +87,5 @@ public class HarborRequests {
                     ? new HarborRetryableException(where, status)
                     : new HarborException(where, status);
         };
-    }
-
-    /** The settings that hold an instance's robot credentials, for error messages. */
-    public static String credentialSettings(HarborInstance instance) {
-        return "default".equals(instance.id())
-                ? "HARBOR_USERNAME and HARBOR_PASSWORD (harbor.username / harbor.password)"
-                : "harbor." + instance.id() + ".username and harbor." + instance.id() + ".password";
     }
 }

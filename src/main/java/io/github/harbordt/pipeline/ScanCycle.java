@@ -3,6 +3,7 @@ package io.github.harbordt.pipeline;
 import io.github.harbordt.config.HarborInstance;
 import io.github.harbordt.harbor.ArtifactSelector;
 import io.github.harbordt.harbor.HarborVersion;
+import org.apache.camel.Exchange;
 
 import java.time.Instant;
 
@@ -26,6 +27,11 @@ public final class ScanCycle {
         this.stats = stats;
         this.harborNow = localNow;
         this.selector = new ArtifactSelector(instance.registry(), instance.repositories());
+    }
+
+    /** The cycle an exchange of the crawl belongs to. */
+    public static ScanCycle of(Exchange exchange) {
+        return exchange.getProperty(PROPERTY, ScanCycle.class);
     }
 
     public HarborInstance instance() {

@@ -109,7 +109,7 @@ public class ScanCycles {
         if (version == null || version.isBlank()) {
             throw new HarborException("Harbor '" + cycle.instance().id() + "' at " + cycle.instance().url()
                     + " treated the connector as anonymous: the robot account was not accepted (wrong name or secret, "
-                    + "disabled or expired). Check " + HarborRequests.credentialSettings(cycle.instance()) + ".");
+                    + "disabled or expired). Check " + cycle.instance().credentialSettings() + ".");
         }
         HarborVersion parsed = HarborVersion.parse(version).orElseThrow(() ->
                 new HarborException("Harbor '" + cycle.instance().id() + "' reports an unreadable version '" + version + "'"));
@@ -235,8 +235,8 @@ public class ScanCycles {
     static String reason(HarborInstance instance, Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof ConnectException || t instanceof UnknownHostException || t instanceof NoRouteToHostException) {
-                String setting = "default".equals(instance.id()) ? "HARBOR_URL (harbor.url)" : "harbor." + instance.id() + ".url";
-                return "Harbor at " + instance.url() + " is unreachable (" + t.getMessage() + "): check " + setting
+                return "Harbor at " + instance.url() + " is unreachable (" + t.getMessage() + "): check "
+                        + instance.setting("url", "HARBOR_URL")
                         + " and that this host can reach it";
             }
         }
@@ -254,6 +254,6 @@ public class ScanCycles {
     }
 
     private static ScanCycle cycle(Exchange exchange) {
-        return exchange.getProperty(ScanCycle.PROPERTY, ScanCycle.class);
+        return ScanCycle.of(exchange);
     }
 }

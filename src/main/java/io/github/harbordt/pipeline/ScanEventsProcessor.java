@@ -54,7 +54,7 @@ public class ScanEventsProcessor implements Processor {
 
     @Override
     public void process(Exchange exchange) throws JsonProcessingException {
-        ScanCycle cycle = exchange.getProperty(ScanCycle.PROPERTY, ScanCycle.class);
+        ScanCycle cycle = ScanCycle.of(exchange);
         ScannedArtifact artifact = exchange.getProperty(ScanCycles.ARTIFACT, ScannedArtifact.class);
         ReportParser.Report report = ReportParser.parse(exchange.getMessage().getBody(JsonNode.class));
         String instanceId = cycle.instance().id();
