@@ -103,7 +103,7 @@ public class ScanCycles {
      * {@code harbor_version}, instead of with 401.
      */
     public void systemInfo(Exchange exchange) {
-        ScanCycle cycle = cycle(exchange);
+        ScanCycle cycle = ScanCycle.of(exchange);
         JsonNode info = exchange.getMessage().getBody(JsonNode.class);
         String version = info == null || info.get("harbor_version") == null ? null : info.get("harbor_version").asText();
         if (version == null || version.isBlank()) {
@@ -118,18 +118,18 @@ public class ScanCycles {
     }
 
     public String systemInfoUrl(Exchange exchange) {
-        return cycle(exchange).instance().apiBase() + "/systeminfo";
+        return ScanCycle.of(exchange).instance().apiBase() + "/systeminfo";
     }
 
     public String projectsUrl(Exchange exchange) {
-        return cycle(exchange).instance().apiBase() + "/projects?page=1&page_size=" + cycle(exchange).instance().pageSize();
+        return ScanCycle.of(exchange).instance().apiBase() + "/projects?page=1&page_size=" + ScanCycle.of(exchange).instance().pageSize();
     }
 
     /** Keeps the project if the filters want it, remembering its name and id for the artifacts below it. */
     public boolean project(Exchange exchange) {
         JsonNode project = exchange.getMessage().getBody(JsonNode.class);
         String name = project.path("name").asText("");
-        if (name.isEmpty() || !cycle(exchange).instance().projects().accepts(name)) {
+        if (name.isEmpty() || !ScanCycle.of(exchange).instance().projects().accepts(name)) {
             return false;
         }
         exchange.setProperty(PROJECT_NAME, name);
@@ -139,7 +139,7 @@ public class ScanCycles {
 
     /** Since 2.12 one paged call lists a whole project; before that, repositories are listed first. */
     public boolean projectWideListing(Exchange exchange) {
-        return cycle(exchange).version().hasProjectArtifactList();
+        return ScanCycle.of(exchange).version().hasProjectArtifactList();
     }
 
     public String projectArtifactsUrl(Exchange exchange) {
@@ -147,13 +147,13 @@ public class ScanCycles {
     }
 
     public String repositoriesUrl(Exchange exchange) {
-        return projectBase(exchange) + "/repositories?page=1&page_size=" + cycle(exchange).instance().pageSize();
+        return projectBase(exchange) + "/repositories?page=1&page_size=" + ScanCycle.of(exchange).instance().pageSize();
     }
 
     /** Keeps the repository if the filters want it; the artifact list then only covers wanted repositories. */
     public boolean repository(Exchange exchange) {
         String name = exchange.getMessage().getBody(JsonNode.class).path("name").asText("");
-        return !name.isEmpty() && cycle(exchange).instance().repositories().accepts(name);
+        return !name.isEmpty() && ScanCycle.of(exchange).instance().repositories().accepts(name);
     }
 
     public String repositoryArtifactsUrl(Exchange exchange) {
@@ -165,14 +165,14 @@ public class ScanCycles {
 
     public String reportUrl(Exchange exchange) {
         ScannedArtifact a = exchange.getProperty(ARTIFACT, ScannedArtifact.class);
-        return cycle(exchange).instance().apiBase() + "/projects/" + HarborPaging.encode(a.projectName())
+        return ScanCycle.of(exchange).instance().apiBase() + "/projects/" + HarborPaging.encode(a.projectName())
                 + "/repositories/" + HarborPaging.repositorySegment(a.projectName(), a.repository())
                 + "/artifacts/" + a.digest() + "/additions/vulnerabilities";
     }
 
     /** The artifact to fetch a report for, or null when it is skipped or its scan was already delivered. */
     public ScannedArtifact select(Exchange exchange) {
-        ScanCycle cycle = cycle(exchange);
+        ScanCycle cycle = ScanCycle.of(exchange);
         cycle.stats().artifactsSeen.incrementAndGet();
         ArtifactSelector.Decision decision = cycle.selector().decide(exchange.getMessage().getBody(JsonNode.class),
                 exchange.getProperty(PROJECT_ID, String.class), exchange.getProperty(PROJECT_NAME, String.class),
@@ -198,7 +198,7 @@ public class ScanCycles {
 
     /** Flushes the open batch, waits until everything settled, then moves the watermark. */
     public CycleResult finish(Exchange exchange) throws InterruptedException {
-        ScanCycle cycle = cycle(exchange);
+        ScanCycle cycle = ScanCycle.of(exchange);
         String id = cycle.instance().id();
         batcher.forceCompletionOfGroup(id);
         boolean settled = ledger.awaitSettled(id, dynatrace.settleTimeout());
@@ -221,7 +221,7 @@ public class ScanCycles {
 
     /** The crawl failed (after Harbor retries): keep the watermark, the next cycle reads the same window again. */
     public CycleResult abort(Exchange exchange) {
-        ScanCycle cycle = cycle(exchange);
+        ScanCycle cycle = ScanCycle.of(exchange);
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String id = cycle.instance().id();
         batcher.forceCompletionOfGroup(id);
@@ -244,16 +244,12 @@ public class ScanCycles {
     }
 
     private String projectBase(Exchange exchange) {
-        return cycle(exchange).instance().apiBase() + "/projects/"
+        return ScanCycle.of(exchange).instance().apiBase() + "/projects/"
                 + HarborPaging.encode(exchange.getProperty(PROJECT_NAME, String.class));
     }
 
     private static String artifactsQuery(Exchange exchange, String base) {
-        return base + "?page=1&page_size=" + cycle(exchange).instance().pageSize()
+        return base + "?page=1&page_size=" + ScanCycle.of(exchange).instance().pageSize()
                 + "&with_scan_overview=true&with_tag=true";
-    }
-
-    private static ScanCycle cycle(Exchange exchange) {
-        return ScanCycle.of(exchange);
     }
 }
