@@ -5,10 +5,13 @@ import io.github.harbordt.demo.DemoRegistry;
 import io.github.harbordt.demo.HarborSimulator;
 import io.github.harbordt.dynatrace.DeliveryRoutes;
 import io.github.harbordt.dynatrace.DynatraceRequests;
+import io.github.harbordt.harbor.AuditRoutes;
 import io.github.harbordt.harbor.HarborPages;
 import io.github.harbordt.harbor.HarborRequests;
 import io.github.harbordt.harbor.HarborRoutes;
+import io.github.harbordt.mapping.AuditLogMapper;
 import io.github.harbordt.mapping.SecurityEventMapper;
+import io.github.harbordt.pipeline.AuditCycles;
 import io.github.harbordt.pipeline.DeliveryLedger;
 import io.github.harbordt.pipeline.ScanCycles;
 import io.github.harbordt.pipeline.ScanEventsProcessor;
@@ -53,6 +56,7 @@ public final class Connector {
     private final DeliveryLedger ledger;
     private final DynatraceSettings dynatrace;
     private final ScanCycles cycles;
+    private final AuditCycles audits;
     private final ObjectMapper json = new ObjectMapper();
     private final HarborSimulator demo;
 
@@ -72,8 +76,11 @@ public final class Connector {
         this.deadLetters = new DeadLetterStore(database.dataSource());
         this.ledger = new DeliveryLedger(state);
         DefaultAggregateController batcher = new DefaultAggregateController();
+        DefaultAggregateController auditBatcher = new DefaultAggregateController();
         this.cycles = new ScanCycles(instances, state, ledger, batcher, dynatrace,
                 s.duration("state.delivered-scan-retention", "7d"), clock);
+        this.audits = new AuditCycles(instances, state, deadLetters, ledger, auditBatcher, dynatrace,
+                new AuditLogMapper(dynatrace.extraAttributes()), json, clock);
 
         configureHttp(ctx);
         ExecutorService pool = ctx.getExecutorServiceManager()
@@ -84,10 +91,11 @@ public final class Connector {
         }
         ScanEventsProcessor mapping = new ScanEventsProcessor(new SecurityEventMapper(dynatrace.extraAttributes()), json,
                 deadLetters, ledger, dynatrace);
-        ctx.addRoutes(new DeliveryRoutes(dynatrace, new DynatraceRequests(dynatrace, ledger, deadLetters), batcher,
-                deliveryPool(ctx, s.integer("dynatrace.delivery-threads", 2))));
+        ctx.addRoutes(new DeliveryRoutes(dynatrace, new DynatraceRequests(dynatrace, ledger, deadLetters, json), batcher,
+                auditBatcher, deliveryPool(ctx, s.integer("dynatrace.delivery-threads", 2))));
         ctx.addRoutes(new HarborRoutes(cycles, new HarborRequests(json), new HarborPages(), mapping,
                 s.integer("harbor.retries", 3), s.duration("harbor.retry-delay", "2s")));
+        ctx.addRoutes(new AuditRoutes(audits));
         ctx.addService(new ServiceSupport() {
             @Override
             protected void doStop() {
@@ -104,7 +112,10 @@ public final class Connector {
         return new Connector(ctx, settings, clock);
     }
 
-    /** Adds one Quartz-triggered crawl route per instance ({@code harbor-<id>-scans}). */
+    /**
+     * Adds the Quartz-triggered routes of each instance: the scan crawl ({@code harbor-<id>-scans}) and, unless
+     * switched off, the audit-log read ({@code harbor-<id>-audit}).
+     */
     public void schedule(CamelContext ctx) throws Exception {
         for (HarborInstance instance : instances.values()) {
             TemplatedRouteBuilder.builder(ctx, HarborRoutes.SCHEDULE_TEMPLATE)
@@ -112,6 +123,13 @@ public final class Connector {
                     .parameter("instance", instance.id())
                     .parameter("schedule", instance.quartzSchedule())
                     .add();
+            if (instance.audit().enabled()) {
+                TemplatedRouteBuilder.builder(ctx, AuditRoutes.SCHEDULE_TEMPLATE)
+                        .routeId("harbor-" + instance.id() + "-audit")
+                        .parameter("instance", instance.id())
+                        .parameter("schedule", instance.audit().quartzSchedule())
+                        .add();
+            }
         }
     }
 
@@ -203,6 +221,10 @@ public final class Connector {
 
     public ScanCycles cycles() {
         return cycles;
+    }
+
+    public AuditCycles audits() {
+        return audits;
     }
 
     public DynatraceSettings dynatrace() {

@@ -9,7 +9,7 @@ import java.util.Map;
  * Where and how events are delivered. Without {@code dynatrace.url} (DT_URL) the connector runs dry: batches are
  * written as JSON lines under {@code dryRunDir} instead of being sent.
  */
-public record DynatraceSettings(String url, String token, String securityEventsPath, long maxBatchBytes,
+public record DynatraceSettings(String url, String token, String securityEventsPath, String logsPath, long maxBatchBytes,
                                 int maxBatchRecords, Duration batchTimeout, Duration connectTimeout,
                                 Duration responseTimeout, int maxRedeliveries, Duration retryDelay,
                                 Duration maxRetryDelay, Duration settleTimeout, Path dryRunDir,
@@ -23,7 +23,7 @@ public record DynatraceSettings(String url, String token, String securityEventsP
         String token = s.string("dynatrace.token", "");
         if (!url.isEmpty() && token.isEmpty()) {
             throw new IllegalArgumentException("dynatrace.url (DT_URL) is set but dynatrace.token (DT_TOKEN) is empty: "
-                    + "create an access token with scope openpipeline.events_security and set DT_TOKEN");
+                    + "create an access token with scopes openpipeline.events_security and logs.ingest and set DT_TOKEN");
         }
         long maxBytes = s.longValue("dynatrace.batch.max-bytes", 9_500_000);
         if (maxBytes < 1024 || maxBytes >= HARD_MAX_BYTES) {
@@ -35,11 +35,17 @@ public record DynatraceSettings(String url, String token, String securityEventsP
         s.optional("dynatrace.cost-product").ifPresent(v -> extra.put("dt.cost.product", v));
         return new DynatraceSettings(url, token,
                 s.string("dynatrace.security-events-path", "/platform/ingest/v1/security.events"),
+                s.string("dynatrace.logs-path", "/api/v2/logs/ingest"),
                 maxBytes, s.integer("dynatrace.batch.max-records", 5000), s.duration("dynatrace.batch.timeout", "5s"),
                 s.duration("dynatrace.connect-timeout", "10s"), s.duration("dynatrace.response-timeout", "60s"),
                 s.integer("dynatrace.retry.max-redeliveries", 6), s.duration("dynatrace.retry.initial-delay", "1s"),
                 s.duration("dynatrace.retry.max-delay", "5m"), s.duration("dynatrace.settle-timeout", "30m"),
                 Path.of(s.string("dynatrace.dry-run-dir", dataDir.resolve("dry-run").toString())), Map.copyOf(extra));
+    }
+
+    /** Records reach the batcher in chunks of a quarter batch, so merged batches still come out three quarters full. */
+    public long chunkBytes() {
+        return Math.max(1, maxBatchBytes / 4);
     }
 
     public boolean dryRun() {

@@ -15,7 +15,8 @@ import java.util.Locale;
 public record HarborInstance(String id, String url, String username, String password, String registry,
                              String cron, Duration interval, Duration lookBack, Duration overlap, boolean backfill,
                              NameFilter projects, NameFilter repositories, RiskLevel minSeverity,
-                             int pageSize, int maxPages, Duration connectTimeout, Duration responseTimeout) {
+                             int pageSize, int maxPages, Duration connectTimeout, Duration responseTimeout,
+                             AuditSettings audit) {
 
     public static HarborInstance load(String id, Settings all) {
         Settings s = all.scoped("harbor." + id, "harbor");
@@ -42,14 +43,14 @@ public record HarborInstance(String id, String url, String username, String pass
                 new NameFilter(s.string("projects.include", ""), s.string("projects.exclude", "")),
                 new NameFilter(s.string("repositories.include", ""), s.string("repositories.exclude", "")),
                 min, pageSize, s.integer("max-pages", 10_000), s.duration("connect-timeout", "10s"),
-                s.duration("response-timeout", "60s"));
+                s.duration("response-timeout", "60s"), AuditSettings.load(s));
     }
 
     /** The same instance pointed at the built-in demo registry. */
     public HarborInstance withDemoRegistry(String demoUrl, String demoUser, String demoPassword) {
         return new HarborInstance(id, demoUrl, demoUser, demoPassword, "demo-harbor.local", cron, interval, lookBack,
                 overlap, backfill, projects, repositories, minSeverity, pageSize, maxPages, connectTimeout,
-                responseTimeout);
+                responseTimeout, audit);
     }
 
     /** How a user sets {@code key} for this instance, for error messages: the env variable for the default instance. */
@@ -68,6 +69,10 @@ public record HarborInstance(String id, String url, String username, String pass
 
     /** Quartz endpoint options: a cron when one is set, else a simple interval that also fires right after start. */
     public String quartzSchedule() {
+        return quartzSchedule(cron, interval);
+    }
+
+    static String quartzSchedule(String cron, Duration interval) {
         if (!cron.isBlank()) {
             return "cron=" + cron.trim().replace(' ', '+');
         }

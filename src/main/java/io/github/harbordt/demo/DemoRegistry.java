@@ -1,5 +1,6 @@
 package io.github.harbordt.demo;
 
+import io.github.harbordt.harbor.AuditStream;
 import io.github.harbordt.harbor.ReportMimeTypes;
 
 import java.time.Duration;
@@ -126,7 +127,33 @@ public final class DemoRegistry {
                 UUID.randomUUID().toString(), "Running", now.minusSeconds(60), null, ReportMimeTypes.V1_1,
                 "Trivy", "Aqua Security", "v0.56.2", 0, List::of));
         r.push("platform/charts", digest(random), "CHART", List.of("0.3.1"), null);
+        auditTrail(r, now, random);
         return r;
+    }
+
+    /**
+     * Who did what: history in the pre-2.13 table, then a day and a half of pushes, pulls, logins (one failed), a new
+     * robot and a configuration change in the 2.13 table. Rows older than the first run's 24 h look-back stay behind.
+     */
+    private static void auditTrail(SimulatedRegistry r, Instant now, Random random) {
+        for (int i = 0; i < 5; i++) {
+            r.audit(AuditStream.LEGACY, "admin", "create", "project", "project-" + i, null, true, now.minus(Duration.ofDays(400 - i)));
+        }
+        Instant t = now.minus(Duration.ofHours(30));
+        r.audit(AuditStream.EXTS, "admin", "login", "user", "admin", "login", true, t);
+        r.audit(AuditStream.EXTS, "admin", "update", "configuration", "configuration", "update configuration: audit_log_forward_endpoint", true, t.plusSeconds(60));
+        Duration step = Duration.ofHours(28).dividedBy(r.artifacts().size() + 1);
+        for (SimulatedRegistry.Artifact a : r.artifacts()) {
+            t = t.plus(step).plusSeconds(random.nextInt(600));
+            String ref = a.repository() + "@" + a.digest();
+            r.audit(AuditStream.EXTS, "robot$ci-pusher", "create", "artifact", ref, "push artifact: " + ref, true, t);
+            r.audit(AuditStream.EXTS, "robot$k8s-puller", "pull", "artifact", ref, "pull artifact: " + ref, true, t.plusSeconds(90));
+        }
+        Instant recent = now.minus(Duration.ofMinutes(25));
+        r.audit(AuditStream.EXTS, "mallory", "login", "user", "mallory", "login", false, recent);
+        r.audit(AuditStream.EXTS, "alice", "login", "user", "alice", "login", true, recent.plusSeconds(30));
+        r.audit(AuditStream.EXTS, "alice", "create", "robot", "robot$release-bot", "create robot with name: robot$release-bot", true, recent.plusSeconds(120));
+        r.audit(AuditStream.EXTS, "alice", "delete", "tag", "payments/checkout-api:2.4.0", "delete tag: payments/checkout-api:2.4.0", true, recent.plusSeconds(300));
     }
 
     private static List<SimulatedRegistry.Vuln> pick(Random random, int n) {

@@ -3,6 +3,8 @@ package io.github.harbordt.demo;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.github.harbordt.harbor.AuditStream;
+import io.github.harbordt.harbor.HarborVersion;
 import io.github.harbordt.harbor.ReportMimeTypes;
 
 import java.io.IOException;
@@ -13,9 +15,12 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +36,8 @@ import java.util.regex.Pattern;
  * A loopback Harbor speaking the subset of REST API v2.0 the connector uses, with Harbor's documented behaviour:
  * bad credentials downgraded to anonymous, paging with relative unescaped {@code Link} headers joined by {@code " , "},
  * 422 above 100 items a page, omitted zero fields, {@code null} arrays, {@code links: [""]}, both report formats,
- * {@code {}} reports, nested repository names in double-encoded path segments, zero times. Serves the demo registry,
+ * {@code {}} reports, nested repository names in double-encoded path segments, zero times, both audit tables with
+ * {@code q} filters and {@code 200 []} for a robot without the audit permission. Serves the demo registry,
  * the tests and the benchmark. Faults (status codes, delays) can be injected per request path.
  */
 public final class HarborSimulator implements AutoCloseable {
@@ -42,7 +48,7 @@ public final class HarborSimulator implements AutoCloseable {
     private static final Pattern REPORT = Pattern.compile(
             "/api/v2\\.0/projects/([^/]+)/repositories/([^/]+)/artifacts/([^/]+)/additions/vulnerabilities");
     private static final DateTimeFormatter API_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
-            .withZone(java.time.ZoneOffset.UTC);
+            .withZone(ZoneOffset.UTC);
 
     /** An injected answer for requests whose path (with query) matches. */
     private record Fault(Predicate<String> matches, int status, Duration delay, String retryAfter, AtomicLong remaining) {
@@ -55,6 +61,7 @@ public final class HarborSimulator implements AutoCloseable {
     private final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<String> requestLog = new ConcurrentLinkedQueue<>();
     private final AtomicLong requests = new AtomicLong();
+    private final ConcurrentLinkedQueue<Runnable> afterAuditPage = new ConcurrentLinkedQueue<>();
     private volatile boolean logRequests = true;
 
     public HarborSimulator(SimulatedRegistry registry) throws IOException {
@@ -94,6 +101,11 @@ public final class HarborSimulator implements AutoCloseable {
     /** The next {@code times} requests whose path contains {@code pathPart} get {@code status} after {@code delay}. */
     public void fail(String pathPart, int times, int status, Duration delay, String retryAfter) {
         faults.add(new Fault(p -> p.contains(pathPart), status, delay, retryAfter, new AtomicLong(times)));
+    }
+
+    /** Runs {@code action} once the next audit page's rows are chosen, before they are sent (rows written while paging). */
+    public void afterAuditPage(Runnable action) {
+        afterAuditPage.add(action);
     }
 
     public void clearFaults() {
@@ -151,6 +163,26 @@ public final class HarborSimulator implements AutoCloseable {
                 info.put("registry_url", url().replace("http://", ""));
             }
             sendJson(ex, info);
+        } else if (path.equals("/api/v2.0/auditlog-exts") && version().hasAuditLogExts()
+                || path.equals("/api/v2.0/audit-logs")) {
+            if (!authenticated) {
+                // the audit endpoints put the (empty) user name into the message
+                send(ex, 401, error("UNAUTHORIZED", ""));
+                return;
+            }
+            AuditStream table = path.endsWith("/audit-logs") ? AuditStream.LEGACY : AuditStream.EXTS;
+            List<Object> items = new ArrayList<>();
+            if (registry.auditPermission()) {
+                for (SimulatedRegistry.AuditRow r : auditQuery(registry.auditRows(table), query)) {
+                    items.add(auditRow(r, table));
+                }
+            }
+            // rows written after this page's query ran, before the connector asks for the next one
+            Runnable hook = afterAuditPage.poll();
+            if (hook != null) {
+                hook.run();
+            }
+            page(ex, path, query, rawQuery, items);
         } else if (path.equals("/api/v2.0/projects")) {
             List<Object> items = new ArrayList<>();
             for (SimulatedRegistry.Project p : registry.projects()) {
@@ -214,7 +246,60 @@ public final class HarborSimulator implements AutoCloseable {
     }
 
     private boolean projectArtifactListSupported() {
-        return io.github.harbordt.harbor.HarborVersion.parse(registry.version()).map(v -> v.hasProjectArtifactList()).orElse(false);
+        return version().hasProjectArtifactList();
+    }
+
+    private HarborVersion version() {
+        return HarborVersion.parse(registry.version()).orElseThrow();
+    }
+
+    /** Harbor's {@code q} on the audit columns used here ({@code id=[a~b]}, {@code op_time=[t~t]}) and its sorts. */
+    private static List<SimulatedRegistry.AuditRow> auditQuery(List<SimulatedRegistry.AuditRow> rows, Map<String, String> query) {
+        List<SimulatedRegistry.AuditRow> out = new ArrayList<>(rows);
+        for (String term : query.getOrDefault("q", "").split(",")) {
+            int eq = term.indexOf('=');
+            if (eq < 0 || !term.substring(eq + 1).startsWith("[") || !term.endsWith("]")) {
+                continue; // unknown forms are ignored, as Harbor ignores unknown keys
+            }
+            String key = term.substring(0, eq).trim();
+            String[] range = term.substring(eq + 2, term.length() - 1).split("~", -1);
+            if (key.equals("id")) {
+                long from = range[0].isBlank() ? Long.MIN_VALUE : Long.parseLong(range[0].trim());
+                long to = range.length < 2 || range[1].isBlank() ? Long.MAX_VALUE : Long.parseLong(range[1].trim());
+                out.removeIf(r -> r.id() < from || r.id() > to);
+            } else if (key.equals("op_time")) {
+                Instant from = range[0].isBlank() ? Instant.MIN : queryTime(range[0]);
+                Instant to = range.length < 2 || range[1].isBlank() ? Instant.MAX : queryTime(range[1]);
+                out.removeIf(r -> r.opTime().isBefore(from) || r.opTime().isAfter(to));
+            }
+        }
+        String sort = query.getOrDefault("sort", "-op_time");
+        Comparator<SimulatedRegistry.AuditRow> order = switch (sort) {
+            case "id" -> Comparator.comparingLong(SimulatedRegistry.AuditRow::id);
+            case "-id" -> Comparator.comparingLong(SimulatedRegistry.AuditRow::id).reversed();
+            default -> Comparator.comparing(SimulatedRegistry.AuditRow::opTime).reversed();
+        };
+        out.sort(order);
+        return out;
+    }
+
+    private static Instant queryTime(String text) {
+        return LocalDateTime.parse(text.trim().replace(' ', 'T')).toInstant(ZoneOffset.UTC);
+    }
+
+    private static Map<String, Object> auditRow(SimulatedRegistry.AuditRow r, AuditStream table) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", r.id());
+        m.put("op_time", API_TIME.format(r.opTime()));
+        m.put("operation", r.operation());
+        if (table == AuditStream.EXTS) {
+            m.put("operation_description", r.description());
+            m.put("operation_result", r.succeeded());
+        }
+        m.put("resource", r.resource());
+        m.put("resource_type", r.resourceType());
+        m.put("username", r.username());
+        return m;
     }
 
     private static boolean visible(SimulatedRegistry.Project p, boolean authenticated) {

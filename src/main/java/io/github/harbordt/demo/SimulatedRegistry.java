@@ -1,7 +1,7 @@
 package io.github.harbordt.demo;
 
+import io.github.harbordt.harbor.AuditStream;
 import io.github.harbordt.harbor.ReportMimeTypes;
-
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -76,12 +76,23 @@ public final class SimulatedRegistry {
         }
     }
 
+    /**
+     * An audit row as Harbor stores it; {@code description} and {@code succeeded} only exist in the 2.13+ table.
+     */
+    public record AuditRow(long id, String username, String operation, String resourceType, String resource,
+                           String description, boolean succeeded, Instant opTime) {
+    }
+
     private final String version;
     private final String robotName;
     private final String robotSecret;
     private final Map<String, Project> projects = new ConcurrentSkipListMap<>();
     private final Map<Long, Artifact> artifacts = new ConcurrentSkipListMap<>();
     private final AtomicLong ids = new AtomicLong();
+    private final Map<AuditStream, ConcurrentSkipListMap<Long, AuditRow>> audit = Map.of(
+            AuditStream.EXTS, new ConcurrentSkipListMap<>(), AuditStream.LEGACY, new ConcurrentSkipListMap<>());
+    private final Map<AuditStream, AtomicLong> auditIds = Map.of(AuditStream.EXTS, new AtomicLong(), AuditStream.LEGACY, new AtomicLong());
+    private volatile boolean auditPermission = true;
 
     public SimulatedRegistry(String version, String robotName, String robotSecret) {
         this.version = version;
@@ -131,6 +142,38 @@ public final class SimulatedRegistry {
     /** Makes additions/vulnerabilities answer {@code {}} for the artifact, as Harbor does after a mime mismatch. */
     public void hideReport(Artifact artifact) {
         artifact.reportMissing = true;
+    }
+
+    /** Appends a row to the audit table with the next id. */
+    public AuditRow audit(AuditStream table, String username, String operation, String resourceType, String resource,
+                          String description, boolean succeeded, Instant opTime) {
+        long id = auditIds.get(table).incrementAndGet();
+        AuditRow row = new AuditRow(id, username, operation, resourceType, resource, description, succeeded, opTime);
+        audit.get(table).put(id, row);
+        return row;
+    }
+
+    /** Deletes the rows below {@code id}, as Harbor's audit purge job does, leaving a gap in the ids. */
+    public void purgeAudit(AuditStream table, long belowId) {
+        audit.get(table).headMap(belowId).clear();
+    }
+
+    /** Skips ids, as a purge or a rolled-back insert leaves them. */
+    public void skipAuditIds(AuditStream table, long count) {
+        auditIds.get(table).addAndGet(count);
+    }
+
+    public List<AuditRow> auditRows(AuditStream table) {
+        return new ArrayList<>(audit.get(table).values());
+    }
+
+    /** Without the permission the robot reads {@code 200 []} from the audit endpoints, as in Harbor. */
+    public void auditPermission(boolean granted) {
+        this.auditPermission = granted;
+    }
+
+    public boolean auditPermission() {
+        return auditPermission;
     }
 
     public Collection<Project> projects() {

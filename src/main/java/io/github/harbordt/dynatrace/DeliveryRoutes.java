@@ -11,18 +11,20 @@ import java.util.concurrent.ExecutorService;
 import java.time.ZoneOffset;
 
 /**
- * Batching and delivery to Dynatrace. {@code direct:security-events} takes chunks of events; batches leave by size or
- * time and go to {@code direct:deliver}, which retries 429/5xx/connection errors with backoff (honouring Retry-After),
+ * Batching and delivery to Dynatrace. {@code direct:security-events} takes chunks of events, {@code direct:audit-logs}
+ * chunks of log records; batches leave by size or time and go to {@code direct:deliver}, which retries 429/5xx/connection errors with backoff (honouring Retry-After),
  * splits on 413, dead-letters 400 and exhausted batches, and stops the instance on 401/403/404.
  */
 public class DeliveryRoutes extends RouteBuilder {
 
     public static final String SECURITY_EVENTS = "direct:security-events";
+    public static final String AUDIT_LOGS = "direct:audit-logs";
     public static final String DELIVER = "direct:deliver";
 
     private final DynatraceSettings settings;
     private final DynatraceRequests requests;
     private final AggregateController securityEventsBatcher;
+    private final AggregateController auditLogsBatcher;
     private final ExecutorService deliveryPool;
 
     /**
@@ -30,10 +32,11 @@ public class DeliveryRoutes extends RouteBuilder {
      *                     slows the crawl down instead of letting completed batches pile up in memory
      */
     public DeliveryRoutes(DynatraceSettings settings, DynatraceRequests requests, AggregateController securityEventsBatcher,
-                          ExecutorService deliveryPool) {
+                          AggregateController auditLogsBatcher, ExecutorService deliveryPool) {
         this.settings = settings;
         this.requests = requests;
         this.securityEventsBatcher = securityEventsBatcher;
+        this.auditLogsBatcher = auditLogsBatcher;
         this.deliveryPool = deliveryPool;
     }
 
@@ -47,6 +50,20 @@ public class DeliveryRoutes extends RouteBuilder {
                     .parallelProcessing().executorService(deliveryPool)
                     .completionTimeout(settings.batchTimeout().toMillis())
                     .completionTimeoutCheckerInterval(Math.min(1000, Math.max(100, settings.batchTimeout().toMillis() / 2)))
+                    .to(DELIVER)
+                .end();
+
+        // Audit rows must arrive in id order and the high-water mark follows each delivered batch, so their batches
+        // leave one at a time on the audit cycle's own thread: no delivery pool and no completion timeout; a batch ends
+        // when the next chunk would not fit (preComplete) or when the cycle forces it at its end.
+        from(AUDIT_LOGS).routeId("audit-logs-batcher")
+                .aggregate(exchangeProperty(BatchAggregationStrategy.INSTANCE),
+                        new BatchAggregationStrategy(Sink.LOGS, Math.min(settings.maxBatchBytes(), LogLimits.MAX_REQUEST_BYTES),
+                                Math.min(settings.maxBatchRecords(), LogLimits.MAX_RECORDS)))
+                    .id("audit-logs-aggregator")
+                    .aggregateController(auditLogsBatcher)
+                    // a bound that always holds (a chunk has at least one record); preComplete does the real work
+                    .completionSize(Math.min(settings.maxBatchRecords(), LogLimits.MAX_RECORDS))
                     .to(DELIVER)
                 .end();
 
@@ -81,7 +98,7 @@ public class DeliveryRoutes extends RouteBuilder {
             from("direct:dynatrace-post").routeId("dynatrace-post")
                     .errorHandler(noErrorHandler())
                     .bean(requests, "prepare")
-                    .to(requests.endpointUri(Sink.SECURITY_EVENTS)).id("dynatrace-ingest")
+                    .to(requests.endpointUri()).id("dynatrace-ingest")
                     .bean(requests, "judge")
                     .filter(exchangeProperty(DynatraceRequests.DECISION).isEqualTo(ResponseDecision.SPLIT))
                         .split().body(Batch.class, Batch::halves)

@@ -1,5 +1,9 @@
 package io.github.harbordt.dynatrace;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.harbordt.config.DynatraceSettings;
 import io.github.harbordt.pipeline.DeliveryLedger;
 import io.github.harbordt.state.DeadLetterStore;
@@ -7,10 +11,14 @@ import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Builds each ingest request, judges Dynatrace's answer, and records what became of each batch. */
 public class DynatraceRequests {
@@ -25,27 +33,31 @@ public class DynatraceRequests {
     private final DynatraceSettings settings;
     private final DeliveryLedger ledger;
     private final DeadLetterStore deadLetters;
+    private final ObjectMapper json;
 
-    public DynatraceRequests(DynatraceSettings settings, DeliveryLedger ledger, DeadLetterStore deadLetters) {
+    public DynatraceRequests(DynatraceSettings settings, DeliveryLedger ledger, DeadLetterStore deadLetters, ObjectMapper json) {
         this.settings = settings;
         this.ledger = ledger;
         this.deadLetters = deadLetters;
+        this.json = json;
     }
 
-    public String endpointUri(Sink sink) {
-        return settings.url() + path(sink) + "?httpMethod=POST&throwExceptionOnFailure=false";
+    /** The endpoint every batch goes through; {@link #prepare} sets the exact URL of the batch's sink. */
+    public String endpointUri() {
+        return settings.url() + "?httpMethod=POST&throwExceptionOnFailure=false";
     }
 
     private String path(Sink sink) {
         return switch (sink) {
             case SECURITY_EVENTS -> settings.securityEventsPath();
+            case LOGS -> settings.logsPath();
         };
     }
 
     /** Refuses to send for an instance whose token was already refused: the data stays in Harbor, not in the DLQ. */
     public void guard(Exchange exchange) {
         Batch batch = exchange.getMessage().getBody(Batch.class);
-        ledger.haltReason(batch.instanceId()).ifPresent(reason -> {
+        ledger.haltReason(batch.instanceId(), batch.sink()).ifPresent(reason -> {
             throw new DeliveryHaltedException(reason, 0);
         });
     }
@@ -56,6 +68,7 @@ public class DynatraceRequests {
         exchange.setProperty(BATCH, batch);
         // the Harbor call's headers (CamelHttpUri above all) must not leak into this request; the redelivery headers stay
         message.removeHeaders("*", "CamelRedeliver*");
+        message.setHeader(Exchange.HTTP_URI, settings.url() + path(batch.sink()));
         message.setHeader("Authorization", "Api-Token " + settings.token());
         message.setHeader(Exchange.CONTENT_TYPE, "application/json; charset=utf-8");
         message.setBody(new BatchEntity(batch));
@@ -66,14 +79,15 @@ public class DynatraceRequests {
         var message = exchange.getMessage();
         Batch batch = exchange.getProperty(BATCH, Batch.class);
         int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
-        ResponseDecision decision = ResponseDecision.of(status);
+        ResponseDecision decision = ResponseDecision.of(batch.sink(), status);
         String answer = decision == ResponseDecision.DELIVERED ? "" : answer(message.getBody(InputStream.class));
         Map<String, Object> headers = message.getHeaders();
         message.setBody(batch);
-        exchange.setProperty(DECISION, decision);
+        exchange.setProperty(DECISION, decision == ResponseDecision.PARTIAL ? ResponseDecision.DELIVERED : decision);
         String what = "Dynatrace answered " + status + " to " + batch;
         switch (decision) {
             case DELIVERED -> { }
+            case PARTIAL -> deadLetterRefused(batch, answer, ResponseHeaders.date(headers).orElseGet(Instant::now));
             case SPLIT -> {
                 if (batch.size() < 2) {
                     throw new RejectedDeliveryException(what + ": a single event is larger than Dynatrace accepts. " + answer, status);
@@ -81,7 +95,7 @@ public class DynatraceRequests {
                 LOG.warn("{}: splitting it in two and resending", what);
             }
             case RETRY -> throw new RetryableDeliveryException(what + " " + answer, status,
-                    RetryAfter.millis(headers, Instant.now()));
+                    ResponseHeaders.retryAfterMillis(headers, Instant.now()));
             case DEAD_LETTER -> throw new RejectedDeliveryException(what + " " + answer, status);
             case HALT -> throw new DeliveryHaltedException(haltMessage(status, batch.sink()), status);
         }
@@ -95,7 +109,8 @@ public class DynatraceRequests {
             case 403 -> "Dynatrace refused the token (403) for " + endpoint + ": the token in DT_TOKEN lacks scope "
                     + sink.tokenScope() + "; add the scope, then restart";
             default -> "Dynatrace has no ingest endpoint at " + endpoint + " (404): check DT_URL (dynatrace.url, e.g. "
-                    + "https://abc12345.live.dynatrace.com) and dynatrace.security-events-path, then restart";
+                    + "https://abc12345.live.dynatrace.com) and dynatrace." + (sink == Sink.LOGS ? "logs-path" : "security-events-path")
+                    + ", then restart";
         };
     }
 
@@ -129,6 +144,53 @@ public class DynatraceRequests {
                 new String(batch.toJsonArray(), StandardCharsets.UTF_8));
         LOG.warn("Dead-lettered {} as entry {}: {}", batch, id, reason);
         ledger.deadLettered(batch);
+    }
+
+    /**
+     * Dynatrace kept part of a log batch without saying which records it dropped. The records that break a documented
+     * limit by Dynatrace's own clock (its {@code Date} header) are the dropped ones: they go to the dead-letter store
+     * without their {@code timestamp}, so a replay is accepted at ingest time. If none can be named, the whole batch is
+     * stored for inspection. Either way the batch counts as delivered: re-sending it would duplicate what was kept.
+     */
+    private void deadLetterRefused(Batch batch, String answer, Instant dynatraceNow) {
+        ArrayNode refused = json.createArrayNode();
+        List<String> reasons = new ArrayList<>();
+        for (OutboundEvent e : batch.events()) {
+            JsonNode record = readRecord(e);
+            Optional<String> why = LogLimits.refusal(record, dynatraceNow);
+            if (why.isPresent()) {
+                if (record instanceof ObjectNode o) {
+                    o.remove("timestamp");
+                }
+                refused.add(record);
+                reasons.add("id " + record.path("id").asText("?") + ": " + why.get());
+            }
+        }
+        String reason;
+        String payload;
+        int records;
+        if (refused.isEmpty()) {
+            reason = "Dynatrace kept only part of " + batch + " and named no record (" + answer + "); the whole batch is "
+                    + "kept here for inspection: replaying it re-sends the records Dynatrace did keep";
+            payload = new String(batch.toJsonArray(), StandardCharsets.UTF_8);
+            records = batch.size();
+        } else {
+            reason = "Dynatrace dropped " + refused.size() + " of " + batch.size() + " records (" + answer + "): "
+                    + String.join("; ", reasons);
+            payload = refused.toString();
+            records = refused.size();
+        }
+        long id = deadLetters.save(batch.instanceId(), batch.sink().id(), reason, 200, records, payload);
+        ledger.stats(batch.instanceId(), batch.sink()).refused.addAndGet(records);
+        LOG.warn("Dead-lettered {} records of {} as entry {}: {}", records, batch, id, reason);
+    }
+
+    private JsonNode readRecord(OutboundEvent e) {
+        try {
+            return json.readTree(e.json());
+        } catch (IOException ex) {
+            return json.getNodeFactory().textNode(new String(e.json(), StandardCharsets.UTF_8));
+        }
     }
 
     private static String answer(InputStream body) {

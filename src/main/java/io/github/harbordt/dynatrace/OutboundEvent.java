@@ -1,12 +1,12 @@
 package io.github.harbordt.dynatrace;
 
-import io.github.harbordt.state.ScanRef;
+import io.github.harbordt.state.EventOrigin;
 
 /**
- * One event, serialised once when it is mapped, so batching can bound requests by their exact byte size.
+ * One event or log record, serialised once when it is mapped, so batching can bound requests by their exact byte size.
  *
- * @param scan the scan the event belongs to, or null (replayed dead letters), so delivery can tell when every event
- *             of a scan has been delivered
+ * @param origin the scan or audit row the record belongs to, or null (replayed dead letters), so delivery can record
+ *               progress once the record settled
  */
-public record OutboundEvent(byte[] json, ScanRef scan) {
+public record OutboundEvent(byte[] json, EventOrigin origin) {
 }

@@ -1,10 +1,14 @@
 package io.github.harbordt.dynatrace;
 
-/** What to do with a batch after Dynatrace answered (dynatrace-ingest.md §5.1 status table). */
+/** What to do with a batch after Dynatrace answered (dynatrace-ingest.md §5.1 and §5.2 status tables). */
 public enum ResponseDecision {
-    DELIVERED, SPLIT, RETRY, DEAD_LETTER, HALT;
+    DELIVERED, PARTIAL, SPLIT, RETRY, DEAD_LETTER, HALT;
 
-    public static ResponseDecision of(int status) {
+    public static ResponseDecision of(Sink sink, int status) {
+        // the logs endpoint answers 204 for success and 200 when it dropped some records (size limits, parse issues)
+        if (sink == Sink.LOGS && status == 200) {
+            return PARTIAL;
+        }
         if (status >= 200 && status < 300) {
             return DELIVERED;
         }

@@ -2,7 +2,8 @@ package io.github.harbordt.dynatrace;
 
 /** A Dynatrace ingest endpoint the connector writes to, with the token scope it needs. */
 public enum Sink {
-    SECURITY_EVENTS("security.events", "openpipeline.events_security");
+    SECURITY_EVENTS("security.events", "openpipeline.events_security"),
+    LOGS("logs", "logs.ingest");
 
     private final String id;
     private final String scope;
@@ -12,7 +13,7 @@ public enum Sink {
         this.scope = scope;
     }
 
-    /** Stored in the dead-letter table; stable across releases. */
+    /** Stored in the dead-letter table and used in dry-run file names; stable across releases. */
     public String id() {
         return id;
     }

@@ -3,7 +3,7 @@ package io.github.harbordt.harbor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.harbordt.config.HarborInstance;
-import io.github.harbordt.pipeline.ScanCycle;
+import io.github.harbordt.pipeline.HarborCycle;
 import org.apache.camel.Exchange;
 
 import java.io.IOException;
@@ -39,7 +39,7 @@ public class HarborRequests {
     }
 
     public void prepare(Exchange exchange) {
-        ScanCycle cycle = ScanCycle.of(exchange);
+        HarborCycle cycle = HarborCycle.of(exchange);
         HarborInstance instance = cycle.instance();
         var message = exchange.getMessage();
         // leftovers of earlier calls (Link, CamelHttpUri, ...) must not leak into this request; the redelivery
@@ -61,7 +61,7 @@ public class HarborRequests {
     }
 
     public void read(Exchange exchange) throws IOException {
-        ScanCycle cycle = ScanCycle.of(exchange);
+        HarborCycle cycle = HarborCycle.of(exchange);
         var message = exchange.getMessage();
         int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         String url = exchange.getProperty(URL, String.class);

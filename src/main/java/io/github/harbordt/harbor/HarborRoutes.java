@@ -2,9 +2,9 @@ package io.github.harbordt.harbor;
 
 import io.github.harbordt.dynatrace.DeliveryRoutes;
 import io.github.harbordt.pipeline.CycleResult;
-import io.github.harbordt.pipeline.ScanCycle;
 import io.github.harbordt.pipeline.ScanCycles;
 import io.github.harbordt.pipeline.ScanEventsProcessor;
+import io.github.harbordt.pipeline.SystemInfo;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 
@@ -14,7 +14,8 @@ import java.time.Duration;
 /**
  * The scan crawl: systeminfo check, projects, (repositories,) artifacts page by page, each new scan's report, mapping,
  * and hand-over to the batcher. One Quartz route per Harbor instance comes from the {@code harbor-scan-schedule}
- * template; everything below it is shared and carries the instance in the {@link ScanCycle} property.
+ * template. The Harbor request routes at the end ({@code direct:harbor-get}) serve the audit-log read too: they take the
+ * instance from the {@link io.github.harbordt.pipeline.HarborCycle} property.
  */
 public class HarborRoutes extends RouteBuilder {
 
@@ -22,6 +23,7 @@ public class HarborRoutes extends RouteBuilder {
     public static final String SCHEDULE_TEMPLATE = "harbor-scan-schedule";
 
     private final ScanCycles cycles;
+    private final SystemInfo systemInfo = new SystemInfo();
     private final HarborRequests requests;
     private final HarborPages pages;
     private final ScanEventsProcessor mapping;
@@ -52,9 +54,9 @@ public class HarborRoutes extends RouteBuilder {
                 .choice()
                 .when(method(cycles, "begin"))
                     .doTry()
-                        .setProperty(HarborRequests.URL, method(cycles, "systemInfoUrl"))
+                        .setProperty(HarborRequests.URL, method(systemInfo, "url"))
                         .to("direct:harbor-get").id("harbor-systeminfo")
-                        .bean(cycles, "systemInfo")
+                        .bean(systemInfo, "check")
                         .setProperty(HarborRequests.URL, method(cycles, "projectsUrl"))
                         .setProperty(HarborPages.PAGE_ROUTE, constant("direct:harbor-projects-page"))
                         .to("direct:harbor-list").id("harbor-crawl")

@@ -30,6 +30,11 @@ public record HarborVersion(int major, int minor, int patch) implements Comparab
         return atLeast(2, 12);
     }
 
+    /** {@code GET /auditlog-exts} (with login, user, robot and configuration events) replaced the old table in 2.13. */
+    public boolean hasAuditLogExts() {
+        return atLeast(2, 13);
+    }
+
     @Override
     public int compareTo(HarborVersion o) {
         int c = Integer.compare(major, o.major);

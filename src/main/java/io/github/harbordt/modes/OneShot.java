@@ -4,6 +4,7 @@ import io.github.harbordt.config.Connector;
 import io.github.harbordt.dynatrace.Batch;
 import io.github.harbordt.dynatrace.DeliveryRoutes;
 import io.github.harbordt.dynatrace.Sink;
+import io.github.harbordt.harbor.AuditRoutes;
 import io.github.harbordt.harbor.HarborRoutes;
 import io.github.harbordt.pipeline.CycleResult;
 import io.github.harbordt.pipeline.ScanCycles;
@@ -70,14 +71,18 @@ public final class OneShot implements StartupListener {
         };
     }
 
-    /** One cycle per instance; the worst result decides the exit status. */
+    /** One scan cycle and one audit cycle per instance; the worst result decides the exit status. */
     public int runOnce(CamelContext context) {
         int worst = 0;
         try (ProducerTemplate template = context.createProducerTemplate()) {
             for (String id : connector.instances().keySet()) {
-                CycleResult result = template.requestBodyAndHeader(HarborRoutes.SCAN_CYCLE, null,
-                        ScanCycles.INSTANCE_HEADER, id, CycleResult.class);
-                worst = Math.max(worst, result.exitCode());
+                for (String cycle : List.of(HarborRoutes.SCAN_CYCLE, AuditRoutes.AUDIT_CYCLE)) {
+                    CycleResult result = template.requestBodyAndHeader(cycle, null, ScanCycles.INSTANCE_HEADER, id,
+                            CycleResult.class);
+                    if (result != CycleResult.SKIPPED || cycle.equals(HarborRoutes.SCAN_CYCLE)) {
+                        worst = Math.max(worst, result.exitCode());
+                    }
+                }
             }
         } catch (Exception e) {
             throw new IllegalStateException(e);

@@ -2,7 +2,7 @@ package io.github.harbordt.pipeline;
 
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Counters of one instance's current cycle, logged as its summary line. */
+/** Counters of one instance's current scan or audit cycle, logged as its summary line. */
 public final class CycleStats {
     public final AtomicLong artifactsSeen = new AtomicLong();
     public final AtomicLong scansNew = new AtomicLong();
@@ -14,10 +14,18 @@ public final class CycleStats {
     public final AtomicLong deadLettered = new AtomicLong();
     public final AtomicLong rejected = new AtomicLong();
     public final AtomicLong harborRequests = new AtomicLong();
+    public final AtomicLong auditRows = new AtomicLong();
+    /** Log records Dynatrace dropped from batches it otherwise kept (partial success); dead-lettered. */
+    public final AtomicLong refused = new AtomicLong();
 
     public String summary() {
         return "artifacts_seen=" + artifactsSeen + " scans_new=" + scansNew + " scans_already_delivered="
                 + scansAlreadyDelivered + " findings=" + findings + " below_min_severity=" + belowMinSeverity + " batches=" + batches + " bytes=" + bytes
+                + " dead_lettered=" + deadLettered + " rejected_records=" + rejected + " harbor_requests=" + harborRequests;
+    }
+
+    public String auditSummary() {
+        return "audit_rows=" + auditRows + " batches=" + batches + " bytes=" + bytes + " refused_by_dynatrace=" + refused
                 + " dead_lettered=" + deadLettered + " rejected_records=" + rejected + " harbor_requests=" + harborRequests;
     }
 }

@@ -2,34 +2,39 @@ package io.github.harbordt.pipeline;
 
 import io.github.harbordt.dynatrace.Batch;
 import io.github.harbordt.dynatrace.OutboundEvent;
+import io.github.harbordt.dynatrace.Sink;
+import io.github.harbordt.state.AuditRef;
 import io.github.harbordt.state.ScanRef;
 import io.github.harbordt.state.StateStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Knows, per instance, how many emitted events have not settled yet (delivered or safely dead-lettered) and records a
- * scan as delivered once its last event settled. A cycle only advances its watermark once its instance has nothing
- * unsettled; a halted instance (token refused) never settles, so its data is crawled again after a restart.
+ * Knows, per instance and sink, how many emitted records have not settled yet (delivered or safely dead-lettered),
+ * records a scan as delivered once its last event settled, and moves an audit stream's high-water mark past each
+ * settled row. A cycle only advances its scan watermark once nothing is unsettled; a halted stream (token refused)
+ * never settles, so its data is read again after a restart. Scans and audit logs of one instance are tracked apart:
+ * a token may carry one scope and not the other.
  */
 public class DeliveryLedger {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryLedger.class);
 
     private final StateStore store;
-    private final Map<String, Instance> instances = new ConcurrentHashMap<>();
+    private final Map<String, Stream> streams = new ConcurrentHashMap<>();
 
     public DeliveryLedger(StateStore store) {
         this.store = store;
     }
 
-    private static final class Instance {
+    private static final class Stream {
         final Map<ScanRef, AtomicInteger> openScans = new ConcurrentHashMap<>();
         final Object lock = new Object();
         long unsettled;
@@ -37,32 +42,37 @@ public class DeliveryLedger {
         volatile CycleStats stats = new CycleStats();
     }
 
-    private Instance of(String instanceId) {
-        return instances.computeIfAbsent(instanceId, k -> new Instance());
+    private Stream of(String instanceId, Sink sink) {
+        return streams.computeIfAbsent(instanceId + "/" + sink.id(), k -> new Stream());
     }
 
-    /** Starts new counters for the instance's next cycle and returns them. */
-    public CycleStats newCycle(String instanceId) {
+    /** Starts new counters for the next cycle of the instance's records for {@code sink} and returns them. */
+    public CycleStats newCycle(String instanceId, Sink sink) {
         CycleStats stats = new CycleStats();
-        of(instanceId).stats = stats;
+        of(instanceId, sink).stats = stats;
         return stats;
     }
 
-    public CycleStats stats(String instanceId) {
-        return of(instanceId).stats;
+    public CycleStats stats(String instanceId, Sink sink) {
+        return of(instanceId, sink).stats;
     }
 
-    /** Registers the events of a scan before they are handed to the batcher; only these are waited for. */
-    public void expect(String instanceId, ScanRef scan, int events) {
-        Instance i = of(instanceId);
-        synchronized (i.lock) {
-            i.unsettled += events;
+    /** Registers records before they are handed to the batcher; only registered records are waited for. */
+    public void expect(String instanceId, Sink sink, int records) {
+        Stream s = of(instanceId, sink);
+        synchronized (s.lock) {
+            s.unsettled += records;
         }
-        i.openScans.computeIfAbsent(scan, k -> new AtomicInteger()).addAndGet(events);
+    }
+
+    /** Registers the events of a scan, which is marked delivered when the last of them settled. */
+    public void expect(String instanceId, ScanRef scan, int events) {
+        expect(instanceId, Sink.SECURITY_EVENTS, events);
+        of(instanceId, Sink.SECURITY_EVENTS).openScans.computeIfAbsent(scan, k -> new AtomicInteger()).addAndGet(events);
     }
 
     public void delivered(Batch batch) {
-        CycleStats stats = stats(batch.instanceId());
+        CycleStats stats = stats(batch.instanceId(), batch.sink());
         stats.batches.incrementAndGet();
         stats.bytes.addAndGet(batch.bytes());
         batch.outcome(Batch.Outcome.DELIVERED);
@@ -70,71 +80,81 @@ public class DeliveryLedger {
     }
 
     public void deadLettered(Batch batch) {
-        stats(batch.instanceId()).deadLettered.addAndGet(batch.size());
+        stats(batch.instanceId(), batch.sink()).deadLettered.addAndGet(batch.size());
         batch.outcome(Batch.Outcome.DEAD_LETTERED);
         settle(batch, true);
     }
 
-    /** The batch will not be delivered now and was not dead-lettered: its scans stay open. */
+    /** The batch will not be delivered now and was not dead-lettered: its scans stay open, its rows unread. */
     public void abandoned(Batch batch, String reason) {
         batch.outcome(Batch.Outcome.HALTED);
-        halt(batch.instanceId(), reason);
+        halt(batch.instanceId(), batch.sink(), reason);
         settle(batch, false);
     }
 
-    public void halt(String instanceId, String reason) {
-        Instance i = of(instanceId);
-        if (i.haltReason == null) {
-            i.haltReason = reason;
-            LOG.error("Delivery for Harbor instance '{}' stopped: {}", instanceId, reason);
+    public void halt(String instanceId, Sink sink, String reason) {
+        Stream s = of(instanceId, sink);
+        if (s.haltReason == null) {
+            s.haltReason = reason;
+            LOG.error("Delivery of {} for Harbor instance '{}' stopped: {}", sink.id(), instanceId, reason);
         }
     }
 
-    public Optional<String> haltReason(String instanceId) {
-        return Optional.ofNullable(of(instanceId).haltReason);
+    public Optional<String> haltReason(String instanceId, Sink sink) {
+        return Optional.ofNullable(of(instanceId, sink).haltReason);
     }
 
-    private void settle(Batch batch, boolean scansComplete) {
-        Instance i = of(batch.instanceId());
+    private void settle(Batch batch, boolean progress) {
+        Stream s = of(batch.instanceId(), batch.sink());
+        long settled = 0;
+        Map<String, Long> highWater = new HashMap<>();
         for (OutboundEvent e : batch.events()) {
-            ScanRef scan = e.scan();
-            if (scan == null) {
+            if (e.origin() == null) {
                 continue;
             }
-            AtomicInteger open = i.openScans.get(scan);
-            if (open != null && open.decrementAndGet() == 0) {
-                i.openScans.remove(scan);
-                if (scansComplete && i.haltReason == null) {
-                    store.markDelivered(scan);
+            settled++;
+            if (e.origin() instanceof ScanRef scan) {
+                AtomicInteger open = s.openScans.get(scan);
+                if (open != null && open.decrementAndGet() == 0) {
+                    s.openScans.remove(scan);
+                    if (progress && s.haltReason == null) {
+                        store.markDelivered(scan);
+                    }
                 }
+            } else if (e.origin() instanceof AuditRef row) {
+                highWater.merge(row.stream(), row.id(), Math::max);
             }
         }
-        synchronized (i.lock) {
-            i.unsettled -= batch.events().stream().filter(e -> e.scan() != null).count();
-            i.lock.notifyAll();
+        // audit batches leave one at a time in id order, so every row below a settled one has settled too
+        if (progress && s.haltReason == null) {
+            highWater.forEach((stream, id) -> store.raiseWatermark(batch.instanceId(), stream, id));
+        }
+        synchronized (s.lock) {
+            s.unsettled -= settled;
+            s.lock.notifyAll();
         }
     }
 
-    /** Waits until every expected event of the instance settled; false on timeout or when the instance halted. */
-    public boolean awaitSettled(String instanceId, Duration timeout) throws InterruptedException {
-        Instance i = of(instanceId);
+    /** Waits until every expected record settled; false on timeout or when the stream halted. */
+    public boolean awaitSettled(String instanceId, Sink sink, Duration timeout) throws InterruptedException {
+        Stream s = of(instanceId, sink);
         long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (i.lock) {
-            while (i.unsettled > 0 && i.haltReason == null) {
+        synchronized (s.lock) {
+            while (s.unsettled > 0 && s.haltReason == null) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
                 }
-                i.lock.wait(Math.max(1, left / 1_000_000));
+                s.lock.wait(Math.max(1, left / 1_000_000));
             }
-            return i.haltReason == null;
+            return s.haltReason == null;
         }
     }
 
-    public long unsettled(String instanceId) {
-        Instance i = of(instanceId);
-        synchronized (i.lock) {
-            return i.unsettled;
+    public long unsettled(String instanceId, Sink sink) {
+        Stream s = of(instanceId, sink);
+        synchronized (s.lock) {
+            return s.unsettled;
         }
     }
 }

@@ -1,15 +1,13 @@
 package io.github.harbordt.pipeline;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.github.harbordt.config.DynatraceSettings;
 import io.github.harbordt.config.HarborInstance;
 import io.github.harbordt.dynatrace.BatchAggregationStrategy;
+import io.github.harbordt.dynatrace.Sink;
 import io.github.harbordt.harbor.ArtifactSelector;
-import io.github.harbordt.harbor.HarborException;
 import io.github.harbordt.harbor.HarborPaging;
 import io.github.harbordt.harbor.HarborRequests;
-import io.github.harbordt.harbor.HarborTime;
-import io.github.harbordt.harbor.HarborVersion;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.github.harbordt.mapping.ScannedArtifact;
 import io.github.harbordt.state.ScanRef;
 import io.github.harbordt.state.StateStore;
@@ -18,9 +16,6 @@ import org.apache.camel.processor.aggregate.AggregateController;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -75,7 +70,7 @@ public class ScanCycles {
         if (instance == null) {
             throw new IllegalArgumentException("No Harbor instance '" + id + "' is configured (harbor.instances)");
         }
-        Optional<String> halted = ledger.haltReason(id);
+        Optional<String> halted = ledger.haltReason(id, Sink.SECURITY_EVENTS);
         if (halted.isPresent()) {
             LOG.warn("Harbor '{}': cycle skipped, delivery is stopped until the connector restarts: {}", id, halted.get());
             return false;
@@ -91,34 +86,11 @@ public class ScanCycles {
         if (instance.backfill()) {
             windowStart = Instant.EPOCH;
         }
-        exchange.setProperty(ScanCycle.PROPERTY, new ScanCycle(instance, windowStart, ledger.newCycle(id), now));
+        exchange.setProperty(ScanCycle.PROPERTY, new ScanCycle(instance, windowStart, ledger.newCycle(id, Sink.SECURITY_EVENTS), now));
         exchange.setProperty(ENDPOINT, HarborRequests.endpointUri(instance));
         exchange.setProperty(BatchAggregationStrategy.INSTANCE, id);
         LOG.debug("Harbor '{}': cycle starts, scans completed after {}", id, windowStart);
         return true;
-    }
-
-    /**
-     * Checks the authenticated {@code /systeminfo}: Harbor answers bad robot credentials as if anonymous, without
-     * {@code harbor_version}, instead of with 401.
-     */
-    public void systemInfo(Exchange exchange) {
-        ScanCycle cycle = ScanCycle.of(exchange);
-        JsonNode info = exchange.getMessage().getBody(JsonNode.class);
-        String version = info == null || info.get("harbor_version") == null ? null : info.get("harbor_version").asText();
-        if (version == null || version.isBlank()) {
-            throw new HarborException("Harbor '" + cycle.instance().id() + "' at " + cycle.instance().url()
-                    + " treated the connector as anonymous: the robot account was not accepted (wrong name or secret, "
-                    + "disabled or expired). Check " + cycle.instance().credentialSettings() + ".");
-        }
-        HarborVersion parsed = HarborVersion.parse(version).orElseThrow(() ->
-                new HarborException("Harbor '" + cycle.instance().id() + "' reports an unreadable version '" + version + "'"));
-        String now = info.get("current_time") == null ? null : info.get("current_time").asText();
-        cycle.harborInfo(parsed, HarborTime.parse(now).orElse(null));
-    }
-
-    public String systemInfoUrl(Exchange exchange) {
-        return ScanCycle.of(exchange).instance().apiBase() + "/systeminfo";
     }
 
     public String projectsUrl(Exchange exchange) {
@@ -201,7 +173,7 @@ public class ScanCycles {
         ScanCycle cycle = ScanCycle.of(exchange);
         String id = cycle.instance().id();
         batcher.forceCompletionOfGroup(id);
-        boolean settled = ledger.awaitSettled(id, dynatrace.settleTimeout());
+        boolean settled = ledger.awaitSettled(id, Sink.SECURITY_EVENTS, dynatrace.settleTimeout());
         CycleResult result;
         if (settled) {
             store.saveWatermark(id, StateStore.SCANS, cycle.harborNow().toString());
@@ -212,8 +184,8 @@ public class ScanCycles {
         } else {
             result = CycleResult.FAILED;
             LOG.error("Harbor '{}' cycle incomplete, watermark kept: {} unsettled={} seconds={} ({})", id,
-                    cycle.stats().summary(), ledger.unsettled(id), String.format("%.1f", cycle.seconds()),
-                    ledger.haltReason(id).orElse("delivery did not settle within dynatrace.settle-timeout"));
+                    cycle.stats().summary(), ledger.unsettled(id, Sink.SECURITY_EVENTS), String.format("%.1f", cycle.seconds()),
+                    ledger.haltReason(id, Sink.SECURITY_EVENTS).orElse("delivery did not settle within dynatrace.settle-timeout"));
         }
         running.remove(id);
         return result;
@@ -226,21 +198,9 @@ public class ScanCycles {
         String id = cycle.instance().id();
         batcher.forceCompletionOfGroup(id);
         LOG.error("Harbor '{}' cycle failed, watermark kept, next cycle retries: {} {} seconds={}", id,
-                reason(cycle.instance(), e), cycle.stats().summary(), String.format("%.1f", cycle.seconds()));
+                SystemInfo.reason(cycle.instance(), e), cycle.stats().summary(), String.format("%.1f", cycle.seconds()));
         running.remove(id);
         return CycleResult.FAILED;
-    }
-
-    /** The failure in one line; an unreachable Harbor names the setting to check. */
-    static String reason(HarborInstance instance, Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException || t instanceof UnknownHostException || t instanceof NoRouteToHostException) {
-                return "Harbor at " + instance.url() + " is unreachable (" + t.getMessage() + "): check "
-                        + instance.setting("url", "HARBOR_URL")
-                        + " and that this host can reach it";
-            }
-        }
-        return e == null ? "unknown failure" : e.getMessage();
     }
 
     private String projectBase(Exchange exchange) {

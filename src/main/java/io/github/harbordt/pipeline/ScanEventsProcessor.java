@@ -38,17 +38,14 @@ public class ScanEventsProcessor implements Processor {
     private final long chunkBytes;
     private final int chunkRecords;
 
-    /**
-     * @param settings the batch bounds; chunks are a quarter of a batch, so merged batches still come out at least
-     *                 three quarters full
-     */
+    /** @param settings the batch bounds, and the size of the chunks events are handed to the batcher in */
     public ScanEventsProcessor(SecurityEventMapper mapper, ObjectMapper json, DeadLetterStore deadLetters,
                                DeliveryLedger ledger, DynatraceSettings settings) {
         this.mapper = mapper;
         this.json = json;
         this.deadLetters = deadLetters;
         this.ledger = ledger;
-        this.chunkBytes = Math.max(1, settings.maxBatchBytes() / 4);
+        this.chunkBytes = settings.chunkBytes();
         this.chunkRecords = settings.maxBatchRecords();
     }
 

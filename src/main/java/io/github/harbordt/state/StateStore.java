@@ -64,6 +64,17 @@ public class StateStore {
         }
     }
 
+    /**
+     * Moves a numeric high-water mark (an audit stream's last settled row id) forward; a lower id leaves it alone.
+     * Only the ledger writes these marks, one batch at a time, so the read-then-write needs no lock.
+     */
+    public void raiseWatermark(String instanceId, String stream, long id) {
+        long current = watermark(instanceId, stream).map(Long::parseLong).orElse(Long.MIN_VALUE);
+        if (id > current) {
+            saveWatermark(instanceId, stream, Long.toString(id));
+        }
+    }
+
     public boolean isDelivered(ScanRef scan) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT 1 FROM delivered_scan "

@@ -72,22 +72,26 @@ class BatchingTest {
 
     @Test
     void statusDecisionsFollowTheIngestContract() {
-        assertThat(ResponseDecision.of(202)).isEqualTo(ResponseDecision.DELIVERED);
-        assertThat(ResponseDecision.of(413)).isEqualTo(ResponseDecision.SPLIT);
-        assertThat(ResponseDecision.of(429)).isEqualTo(ResponseDecision.RETRY);
-        assertThat(ResponseDecision.of(503)).isEqualTo(ResponseDecision.RETRY);
-        assertThat(ResponseDecision.of(400)).isEqualTo(ResponseDecision.DEAD_LETTER);
-        assertThat(ResponseDecision.of(401)).isEqualTo(ResponseDecision.HALT);
-        assertThat(ResponseDecision.of(403)).isEqualTo(ResponseDecision.HALT);
-        assertThat(ResponseDecision.of(404)).isEqualTo(ResponseDecision.HALT);
+        assertThat(ResponseDecision.of(Sink.SECURITY_EVENTS, 202)).isEqualTo(ResponseDecision.DELIVERED);
+        assertThat(ResponseDecision.of(Sink.SECURITY_EVENTS, 413)).isEqualTo(ResponseDecision.SPLIT);
+        assertThat(ResponseDecision.of(Sink.SECURITY_EVENTS, 429)).isEqualTo(ResponseDecision.RETRY);
+        assertThat(ResponseDecision.of(Sink.SECURITY_EVENTS, 503)).isEqualTo(ResponseDecision.RETRY);
+        assertThat(ResponseDecision.of(Sink.SECURITY_EVENTS, 400)).isEqualTo(ResponseDecision.DEAD_LETTER);
+        assertThat(ResponseDecision.of(Sink.SECURITY_EVENTS, 401)).isEqualTo(ResponseDecision.HALT);
+        assertThat(ResponseDecision.of(Sink.SECURITY_EVENTS, 403)).isEqualTo(ResponseDecision.HALT);
+        assertThat(ResponseDecision.of(Sink.SECURITY_EVENTS, 404)).isEqualTo(ResponseDecision.HALT);
+        // the logs endpoint: 204 is success, 200 means it dropped part of the batch
+        assertThat(ResponseDecision.of(Sink.LOGS, 204)).isEqualTo(ResponseDecision.DELIVERED);
+        assertThat(ResponseDecision.of(Sink.LOGS, 200)).isEqualTo(ResponseDecision.PARTIAL);
+        assertThat(ResponseDecision.of(Sink.SECURITY_EVENTS, 200)).isEqualTo(ResponseDecision.DELIVERED);
     }
 
     @Test
     void retryAfterIsReadInSecondsOrAsHttpDateWhateverTheHeaderCase() {
         Instant now = Instant.parse("2025-01-01T00:00:00Z");
-        assertThat(RetryAfter.millis(Map.of("retry-after", "3"), now)).isEqualTo(3000);
-        assertThat(RetryAfter.millis(Map.of("Retry-After", List.of("Wed, 01 Jan 2025 00:00:10 GMT")), now)).isEqualTo(10_000);
-        assertThat(RetryAfter.millis(Map.of("Retry-After", "soon"), now)).isEqualTo(-1);
-        assertThat(RetryAfter.millis(Map.of(), now)).isEqualTo(-1);
+        assertThat(ResponseHeaders.retryAfterMillis(Map.of("retry-after", "3"), now)).isEqualTo(3000);
+        assertThat(ResponseHeaders.retryAfterMillis(Map.of("Retry-After", List.of("Wed, 01 Jan 2025 00:00:10 GMT")), now)).isEqualTo(10_000);
+        assertThat(ResponseHeaders.retryAfterMillis(Map.of("Retry-After", "soon"), now)).isEqualTo(-1);
+        assertThat(ResponseHeaders.retryAfterMillis(Map.of(), now)).isEqualTo(-1);
     }
 }

@@ -199,7 +199,7 @@ class DeliveryTest {
         assertThat(attempts).isBetween(1, 6);
         assertThat(connector.connector().deadLetters().list(true)).isEmpty();
         assertThat(connector.connector().state().watermark("default", StateStore.SCANS)).isEmpty();
-        assertThat(connector.connector().ledger().haltReason("default")).get().asString()
+        assertThat(connector.connector().ledger().haltReason("default", Sink.SECURITY_EVENTS)).get().asString()
                 .contains("openpipeline.events_security").contains("DT_TOKEN").doesNotContain("WRONG");
         assertThat(connector.runCycle()).isEqualTo(CycleResult.SKIPPED);
         assertThat(dynatrace.attemptTimes()).hasSize(attempts);

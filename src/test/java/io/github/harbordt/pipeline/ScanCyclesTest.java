@@ -20,9 +20,9 @@ class ScanCyclesTest {
     @Test
     void anUnreachableHarborNamesTheSettingToCheck() {
         Exception wrapped = new IllegalStateException("split failed", new ConnectException("Connection refused"));
-        assertThat(ScanCycles.reason(instance("default"), wrapped))
+        assertThat(SystemInfo.reason(instance("default"), wrapped))
                 .contains("https://harbor.example.com").contains("HARBOR_URL").contains("Connection refused");
-        assertThat(ScanCycles.reason(instance("prod"), wrapped)).contains("harbor.prod.url");
-        assertThat(ScanCycles.reason(instance("default"), new IllegalArgumentException("other"))).isEqualTo("other");
+        assertThat(SystemInfo.reason(instance("prod"), wrapped)).contains("harbor.prod.url");
+        assertThat(SystemInfo.reason(instance("default"), new IllegalArgumentException("other"))).isEqualTo("other");
     }
 }

@@ -2,6 +2,7 @@ package io.github.harbordt.support;
 
 import io.github.harbordt.config.Connector;
 import io.github.harbordt.config.Settings;
+import io.github.harbordt.harbor.AuditRoutes;
 import io.github.harbordt.harbor.HarborRoutes;
 import io.github.harbordt.pipeline.CycleResult;
 import io.github.harbordt.pipeline.ScanCycles;
@@ -25,10 +26,10 @@ public final class ConnectorHarness implements AutoCloseable {
     private final Connector connector;
     private final ProducerTemplate template;
 
-    private ConnectorHarness(Map<String, String> properties) throws Exception {
+    private ConnectorHarness(Map<String, String> properties, Clock clock) throws Exception {
         context = new DefaultCamelContext();
         Settings settings = new Settings(key -> Optional.ofNullable(properties.get(key)));
-        connector = Connector.install(context, settings, Clock.systemUTC());
+        connector = Connector.install(context, settings, clock);
         context.start();
         template = context.createProducerTemplate();
     }
@@ -36,6 +37,12 @@ public final class ConnectorHarness implements AutoCloseable {
     /** Defaults for tests: fast retries, short batch timeout; {@code overrides} win. */
     public static ConnectorHarness start(Path dataDir, String harborUrl, String dynatraceUrl, Map<String, String> overrides)
             throws Exception {
+        return start(dataDir, harborUrl, dynatraceUrl, overrides, Clock.systemUTC());
+    }
+
+    /** With the connector's clock, e.g. one that is off like a badly synchronised host's. */
+    public static ConnectorHarness start(Path dataDir, String harborUrl, String dynatraceUrl, Map<String, String> overrides,
+                                         Clock clock) throws Exception {
         Map<String, String> p = new HashMap<>();
         p.put("connector.data-dir", dataDir.toString());
         p.put("harbor.url", harborUrl);
@@ -54,7 +61,7 @@ public final class ConnectorHarness implements AutoCloseable {
         p.put("dynatrace.batch.timeout", "500ms");
         p.put("dynatrace.settle-timeout", "30s");
         p.putAll(overrides);
-        return new ConnectorHarness(p);
+        return new ConnectorHarness(p, clock);
     }
 
     public CycleResult runCycle(String instanceId) {
@@ -64,6 +71,11 @@ public final class ConnectorHarness implements AutoCloseable {
 
     public CycleResult runCycle() {
         return runCycle("default");
+    }
+
+    public CycleResult runAuditCycle() {
+        return template.requestBodyAndHeader(AuditRoutes.AUDIT_CYCLE, null, ScanCycles.INSTANCE_HEADER, "default",
+                CycleResult.class);
     }
 
     public Connector connector() {

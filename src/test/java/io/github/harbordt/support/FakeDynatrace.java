@@ -12,6 +12,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -21,14 +22,21 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A loopback Dynatrace security-events ingest endpoint: {@code POST /platform/ingest/v1/security.events} with
- * {@code Authorization: Api-Token <token>}; 202 for an accepted JSON array, 401 for another token, 413 above the
- * body limit, 400 for a body that is not a JSON array of objects. Further answers (429 with Retry-After, 503, 400,
- * slow responses) can be scripted for the next requests.
+ * A loopback Dynatrace with the two ingest endpoints the connector uses, {@code Authorization: Api-Token <token>}, 401
+ * for another token:
+ * <ul>
+ * <li>{@code POST /platform/ingest/v1/security.events}: 202 for an accepted JSON array, 413 above the body limit, 400
+ * for a body that is not a JSON array of objects with {@code event.type};</li>
+ * <li>{@code POST /api/v2/logs/ingest}: 204 when every record was kept; 200 with {@code {"details":{...}}} when records
+ * broke a per-record limit (value over 32 kB, over 500 attributes, attribute name over 100 bytes, timestamp older than
+ * 24 h by this server's clock) and were dropped; 413 above 10 MB or 50,000 records.</li>
+ * </ul>
+ * Further answers (429 with Retry-After, 503, 400, slow responses) can be scripted for the next requests.
  */
 public final class FakeDynatrace implements AutoCloseable {
 
     public static final String PATH = "/platform/ingest/v1/security.events";
+    public static final String LOGS_PATH = "/api/v2/logs/ingest";
 
     /** One accepted request. */
     public record Request(long nanoTime, int bytes, List<JsonNode> events) {
@@ -46,6 +54,10 @@ public final class FakeDynatrace implements AutoCloseable {
     private final List<Long> attemptTimes = new CopyOnWriteArrayList<>();
     private final AtomicLong bytesAccepted = new AtomicLong();
     private final AtomicLong eventsAccepted = new AtomicLong();
+    private final List<JsonNode> logRecords = new CopyOnWriteArrayList<>();
+    private final List<Integer> logBatchSizes = new CopyOnWriteArrayList<>();
+    private final AtomicLong logRecordsDropped = new AtomicLong();
+
     private volatile int maxBodyBytes = 10_000_000;
     private volatile boolean keepEvents = true;
     private volatile Duration delay = Duration.ZERO;
@@ -97,7 +109,8 @@ public final class FakeDynatrace implements AutoCloseable {
             if (!delay.isZero()) {
                 Thread.sleep(delay.toMillis()); // the simulated slowness itself
             }
-            if (!"POST".equals(ex.getRequestMethod()) || !PATH.equals(ex.getRequestURI().getPath())) {
+            String path = ex.getRequestURI().getPath();
+            if (!"POST".equals(ex.getRequestMethod()) || !(PATH.equals(path) || LOGS_PATH.equals(path))) {
                 send(ex, 404, "{\"error\":{\"code\":404,\"message\":\"Not found\"}}");
                 return;
             }
@@ -122,6 +135,10 @@ public final class FakeDynatrace implements AutoCloseable {
                 send(ex, 400, "{\"error\":{\"code\":400,\"message\":\"Unsupported content type\"}}");
                 return;
             }
+            if (LOGS_PATH.equals(path)) {
+                ingestLogs(ex, body);
+                return;
+            }
             JsonNode array = json.readTree(body);
             if (array == null || !array.isArray()) {
                 send(ex, 400, "{\"error\":{\"code\":400,\"message\":\"Body must be a JSON array\"}}");
@@ -142,6 +159,75 @@ public final class FakeDynatrace implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private void ingestLogs(HttpExchange ex, byte[] body) throws IOException {
+        JsonNode parsed = json.readTree(body);
+        List<JsonNode> records = new ArrayList<>();
+        if (parsed != null && parsed.isArray()) {
+            parsed.forEach(records::add);
+        } else if (parsed != null && parsed.isObject()) {
+            records.add(parsed);
+        } else {
+            send(ex, 400, "{\"error\":{\"code\":400,\"message\":\"Invalid JSON\"}}");
+            return;
+        }
+        if (records.size() > 50_000) {
+            send(ex, 413, "{\"error\":{\"code\":413,\"message\":\"Too many log records\"}}");
+            return;
+        }
+        // the server's clock, which it also sends in its Date header
+        Instant now = Instant.now();
+        int dropped = 0;
+        for (JsonNode r : records) {
+            if (violatesLimits(r, now)) {
+                dropped++;
+            } else {
+                logRecords.add(r);
+            }
+        }
+        logBatchSizes.add(records.size());
+        bytesAccepted.addAndGet(body.length);
+        if (dropped == 0) {
+            send(ex, 204, "");
+        } else {
+            logRecordsDropped.addAndGet(dropped);
+            send(ex, 200, "{\"details\":{\"code\":200,\"message\":\"" + dropped + " of " + records.size()
+                    + " log records were not ingested: they exceed ingest limits\"}}");
+        }
+    }
+
+    /** The documented per-record limits, implemented here on their own so the connector's check is tested against them. */
+    private static boolean violatesLimits(JsonNode r, Instant now) {
+        if (!r.isObject() || r.size() > 500) {
+            return true;
+        }
+        for (var it = r.fields(); it.hasNext(); ) {
+            var field = it.next();
+            if (field.getKey().getBytes(StandardCharsets.UTF_8).length > 100) {
+                return true;
+            }
+            int limit = field.getKey().equals("content") ? 512 * 1024 : 32 * 1024;
+            if (field.getValue().isTextual() && field.getValue().asText().getBytes(StandardCharsets.UTF_8).length > limit) {
+                return true;
+            }
+        }
+        JsonNode t = r.get("timestamp");
+        return t != null && Instant.parse(t.asText()).isBefore(now.minus(Duration.ofHours(24)));
+    }
+
+    /** Log records kept, in the order they arrived. */
+    public List<JsonNode> logRecords() {
+        return logRecords;
+    }
+
+    /** Records in each logs request, kept or dropped. */
+    public List<Integer> logBatchSizes() {
+        return logBatchSizes;
+    }
+
+    public long logRecordsDropped() {
+        return logRecordsDropped.get();
     }
 
     /**
@@ -210,6 +296,8 @@ public final class FakeDynatrace implements AutoCloseable {
 
     public void reset() {
         accepted.clear();
+        logRecords.clear();
+        logBatchSizes.clear();
         attemptTimes.clear();
         script.clear();
     }

@@ -1,0 +1,35 @@
+package io.github.harbordt.config;
+
+import io.github.harbordt.harbor.HarborPaging;
+
+import java.time.Duration;
+
+/**
+ * How one instance's audit log is read: keys {@code harbor[.<id>].audit.*}, documented in config/application.properties.
+ *
+ * @param legacyHistory on Harbor 2.13 and later, also read the pre-upgrade rows of {@code /audit-logs} once
+ * @param maxRowsPerCycle rows read per cycle at most; a backfill of millions of rows goes on in the next cycles
+ * @param timestampMaxAge rows younger than this keep their operation time as the record's timestamp
+ */
+public record AuditSettings(boolean enabled, String cron, Duration interval, Duration lookBack, boolean backfill,
+                            boolean legacyHistory, int pageSize, int maxRowsPerCycle, Duration timestampMaxAge) {
+
+    static AuditSettings load(Settings s) {
+        int pageSize = s.integer("audit.page-size", HarborPaging.MAX_PAGE_SIZE);
+        if (pageSize < 1 || pageSize > HarborPaging.MAX_PAGE_SIZE) {
+            throw new IllegalArgumentException("harbor.audit.page-size must be between 1 and 100; was " + pageSize);
+        }
+        Duration maxAge = s.duration("audit.timestamp-max-age", "23h");
+        if (maxAge.compareTo(Duration.ofHours(24)) > 0) {
+            throw new IllegalArgumentException("harbor.audit.timestamp-max-age must be at most 24h (Dynatrace drops older "
+                    + "records); was " + maxAge);
+        }
+        return new AuditSettings(s.bool("audit.enabled", true), s.string("audit.cron", ""), s.duration("audit.interval", "1m"),
+                s.duration("audit.look-back", "24h"), s.bool("audit.backfill", false), s.bool("audit.legacy-history", false),
+                pageSize, Math.max(pageSize, s.integer("audit.max-rows-per-cycle", 10_000)), maxAge);
+    }
+
+    public String quartzSchedule() {
+        return HarborInstance.quartzSchedule(cron, interval);
+    }
+}

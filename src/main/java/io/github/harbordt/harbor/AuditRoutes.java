@@ -1,0 +1,69 @@
+package io.github.harbordt.harbor;
+
+import io.github.harbordt.dynatrace.DeliveryRoutes;
+import io.github.harbordt.pipeline.AuditCycles;
+import io.github.harbordt.pipeline.CycleResult;
+import io.github.harbordt.pipeline.ScanCycles;
+import io.github.harbordt.pipeline.SystemInfo;
+import org.apache.camel.builder.RouteBuilder;
+
+/**
+ * The audit-log read: systeminfo check (which decides the table), then each audit stream page by page in id order,
+ * mapped to log records and handed to the audit batcher. One Quartz route per Harbor instance comes from the
+ * {@code harbor-audit-schedule} template; the Harbor calls go through the shared {@code direct:harbor-get}.
+ */
+public class AuditRoutes extends RouteBuilder {
+
+    public static final String AUDIT_CYCLE = "direct:harbor-audit-cycle";
+    public static final String SCHEDULE_TEMPLATE = "harbor-audit-schedule";
+
+    private final AuditCycles cycles;
+    private final SystemInfo systemInfo = new SystemInfo();
+
+    public AuditRoutes(AuditCycles cycles) {
+        this.cycles = cycles;
+    }
+
+    @Override
+    public void configure() {
+        routeTemplate(SCHEDULE_TEMPLATE)
+                .templateParameter("instance").templateParameter("schedule")
+                .from("quartz:harbor/{{instance}}-audit?{{schedule}}&stateful=true&trigger.misfireInstruction=2")
+                .setHeader(ScanCycles.INSTANCE_HEADER, constant("{{instance}}"))
+                .to(AUDIT_CYCLE);
+
+        // the body ends as the cycle's CycleResult
+        from(AUDIT_CYCLE).routeId("harbor-audit-cycle")
+                .choice()
+                .when(method(cycles, "begin"))
+                    .doTry()
+                        .setProperty(HarborRequests.URL, method(systemInfo, "url"))
+                        .to("direct:harbor-get").id("audit-systeminfo")
+                        .bean(systemInfo, "check")
+                        .to("direct:harbor-audit-streams").id("audit-read")
+                        .setBody(method(cycles, "finish")).id("audit-finish")
+                    .doCatch(Exception.class)
+                        .setBody(method(cycles, "abort")).id("audit-abort")
+                    .end()
+                .endChoice()
+                .otherwise()
+                    .setBody(constant(CycleResult.SKIPPED))
+                .end();
+
+        // the audit tables this cycle reads (the pre-2.13 history first, when asked for), one after the other
+        from("direct:harbor-audit-streams").routeId("harbor-audit-streams")
+                .loopDoWhile(method(cycles, "nextStream")).breakOnShutdown()
+                    .to("direct:harbor-audit-stream")
+                .end();
+
+        // one stream (audit table): page after page until the URL clears
+        from("direct:harbor-audit-stream").routeId("harbor-audit-stream")
+                .loopDoWhile(exchangeProperty(HarborRequests.URL).isNotNull()).breakOnShutdown()
+                    .to("direct:harbor-get").id("audit-page")
+                    .bean(cycles, "page").id("audit-mapping")
+                    .split(body())
+                        .to(DeliveryRoutes.AUDIT_LOGS)
+                    .end()
+                .end();
+    }
+}

@@ -1,0 +1,50 @@
+package io.github.harbordt.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.harbordt.config.HarborInstance;
+import io.github.harbordt.harbor.HarborException;
+import io.github.harbordt.harbor.HarborTime;
+import io.github.harbordt.harbor.HarborVersion;
+import org.apache.camel.Exchange;
+
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+
+/**
+ * The first call of every cycle: the authenticated {@code /systeminfo}. Harbor answers bad robot credentials as if
+ * anonymous, without {@code harbor_version}, instead of with 401; the version decides which API calls follow.
+ */
+public final class SystemInfo {
+
+    public String url(Exchange exchange) {
+        return HarborCycle.of(exchange).instance().apiBase() + "/systeminfo";
+    }
+
+    public void check(Exchange exchange) {
+        HarborCycle cycle = HarborCycle.of(exchange);
+        JsonNode info = exchange.getMessage().getBody(JsonNode.class);
+        String version = info == null || info.get("harbor_version") == null ? null : info.get("harbor_version").asText();
+        if (version == null || version.isBlank()) {
+            throw new HarborException("Harbor '" + cycle.instance().id() + "' at " + cycle.instance().url()
+                    + " treated the connector as anonymous: the robot account was not accepted (wrong name or secret, "
+                    + "disabled or expired). Check " + cycle.instance().credentialSettings() + ".");
+        }
+        HarborVersion parsed = HarborVersion.parse(version).orElseThrow(() ->
+                new HarborException("Harbor '" + cycle.instance().id() + "' reports an unreadable version '" + version + "'"));
+        String now = info.get("current_time") == null ? null : info.get("current_time").asText();
+        cycle.harborInfo(parsed, HarborTime.parse(now).orElse(null));
+    }
+
+    /** A cycle's failure in one line; an unreachable Harbor names the setting to check. */
+    static String reason(HarborInstance instance, Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException || t instanceof UnknownHostException || t instanceof NoRouteToHostException) {
+                return "Harbor at " + instance.url() + " is unreachable (" + t.getMessage() + "): check "
+                        + instance.setting("url", "HARBOR_URL")
+                        + " and that this host can reach it";
+            }
+        }
+        return e == null ? "unknown failure" : e.getMessage();
+    }
+}
