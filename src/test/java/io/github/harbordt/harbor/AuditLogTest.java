@@ -127,13 +127,16 @@ class AuditLogTest {
         harbor.afterAuditPage(() -> rows(AuditStream.EXTS, 7, 0));
         harbor.afterAuditPage(() -> rows(AuditStream.EXTS, 100, 0));
         harbor.afterAuditPage(() -> rows(AuditStream.EXTS, 1, 0));
-        start(Map.of());
+        // small batches, and Dynatrace failing twice on the way: retries must not reorder anything
+        start(Map.of("dynatrace.batch.max-records", "40"));
+        dynatrace.respond(503, 2, null, "");
 
         assertThat(connector.runAuditCycle()).isEqualTo(CycleResult.DELIVERED);
         assertThat(connector.runAuditCycle()).isEqualTo(CycleResult.DELIVERED);
 
         assertThat(registry.auditRows(AuditStream.EXTS)).hasSize(358);
         assertThat(deliveredIds()).containsExactlyElementsOf(ids(registry.auditRows(AuditStream.EXTS)));
+        assertThat(dynatrace.logBatchSizes()).hasSizeGreaterThan(8).allMatch(n -> n <= 40);
     }
 
     @Test
