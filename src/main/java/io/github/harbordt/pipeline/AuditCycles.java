@@ -7,7 +7,6 @@ import io.github.harbordt.config.AuditSettings;
 import io.github.harbordt.config.DynatraceSettings;
 import io.github.harbordt.config.HarborInstance;
 import io.github.harbordt.dynatrace.Batch;
-import io.github.harbordt.dynatrace.BatchAggregationStrategy;
 import io.github.harbordt.dynatrace.OutboundEvent;
 import io.github.harbordt.dynatrace.Sink;
 import io.github.harbordt.harbor.AuditStream;
@@ -60,7 +59,7 @@ public class AuditCycles {
     private final AuditLogMapper mapper;
     private final ObjectMapper json;
     private final Clock clock;
-    private final Set<String> running = ConcurrentHashMap.newKeySet();
+    private final CycleGuard guard;
     /** Instances whose audit permission was checked since the process started: the check runs once. */
     private final Set<String> probed = ConcurrentHashMap.newKeySet();
 
@@ -76,30 +75,21 @@ public class AuditCycles {
         this.mapper = mapper;
         this.json = json;
         this.clock = clock;
+        this.guard = new CycleGuard(instances, ledger, Sink.LOGS, "audit cycle");
     }
 
     /** Opens a cycle for the instance in the {@value ScanCycles#INSTANCE_HEADER} header; false when it must not run. */
     public boolean begin(Exchange exchange) {
-        String id = exchange.getMessage().getHeader(ScanCycles.INSTANCE_HEADER, String.class);
-        HarborInstance instance = instances.get(id);
-        if (instance == null) {
-            throw new IllegalArgumentException("No Harbor instance '" + id + "' is configured (harbor.instances)");
-        }
-        if (!instance.audit().enabled()) {
+        HarborInstance configured = instances.get(exchange.getMessage().getHeader(ScanCycles.INSTANCE_HEADER, String.class));
+        if (configured != null && !configured.audit().enabled()) {
             return false;
         }
-        Optional<String> halted = ledger.haltReason(id, Sink.LOGS);
-        if (halted.isPresent()) {
-            LOG.warn("Harbor '{}': audit cycle skipped, delivery is stopped until the connector restarts: {}", id, halted.get());
+        Optional<HarborInstance> opened = guard.open(exchange);
+        if (opened.isEmpty()) {
             return false;
         }
-        if (!running.add(id)) {
-            LOG.warn("Harbor '{}': audit cycle skipped, the previous one is still running", id);
-            return false;
-        }
-        exchange.setProperty(HarborCycle.PROPERTY, new AuditCycle(instance, ledger.newCycle(id, Sink.LOGS), clock.instant()));
-        exchange.setProperty(ScanCycles.ENDPOINT, HarborRequests.endpointUri(instance));
-        exchange.setProperty(BatchAggregationStrategy.INSTANCE, id);
+        HarborInstance instance = opened.get();
+        exchange.setProperty(HarborCycle.PROPERTY, new AuditCycle(instance, ledger.newCycle(instance.id(), Sink.LOGS), clock.instant()));
         return true;
     }
 
@@ -263,7 +253,7 @@ public class AuditCycles {
                     id, highWater(cycle), cycle.stats().auditSummary(), ledger.unsettled(id, Sink.LOGS),
                     ledger.haltReason(id, Sink.LOGS).orElse("delivery did not settle within dynatrace.settle-timeout"));
         }
-        running.remove(id);
+        guard.close(id);
         return result;
     }
 
@@ -276,7 +266,7 @@ public class AuditCycles {
         LOG.error("Harbor '{}' audit cycle failed, the next one goes on from high_water_id={}: {} {} seconds={}", id,
                 highWater(cycle), SystemInfo.reason(cycle.instance(), e), cycle.stats().auditSummary(),
                 String.format("%.1f", cycle.seconds()));
-        running.remove(id);
+        guard.close(id);
         return CycleResult.FAILED;
     }
 

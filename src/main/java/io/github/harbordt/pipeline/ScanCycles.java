@@ -1,13 +1,11 @@
 package io.github.harbordt.pipeline;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.github.harbordt.config.DynatraceSettings;
 import io.github.harbordt.config.HarborInstance;
-import io.github.harbordt.dynatrace.BatchAggregationStrategy;
 import io.github.harbordt.dynatrace.Sink;
 import io.github.harbordt.harbor.ArtifactSelector;
 import io.github.harbordt.harbor.HarborPaging;
-import io.github.harbordt.harbor.HarborRequests;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.github.harbordt.mapping.ScannedArtifact;
 import io.github.harbordt.state.ScanRef;
 import io.github.harbordt.state.StateStore;
@@ -21,8 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The steps of a scan cycle that the crawl routes call: where the window starts, which Harbor URL comes next, which
@@ -46,8 +42,7 @@ public class ScanCycles {
     private final DynatraceSettings dynatrace;
     private final Duration deliveredScanRetention;
     private final Clock clock;
-    /** Instances with a cycle under way: Quartz (stateful) already prevents overlap, this also covers other callers. */
-    private final Set<String> running = ConcurrentHashMap.newKeySet();
+    private final CycleGuard guard;
 
     public ScanCycles(Map<String, HarborInstance> instances, StateStore store, DeliveryLedger ledger,
                       AggregateController batcher, DynatraceSettings dynatrace, Duration deliveredScanRetention, Clock clock) {
@@ -58,6 +53,7 @@ public class ScanCycles {
         this.dynatrace = dynatrace;
         this.deliveredScanRetention = deliveredScanRetention;
         this.clock = clock;
+        this.guard = new CycleGuard(instances, ledger, Sink.SECURITY_EVENTS, "cycle");
     }
 
     /**
@@ -65,20 +61,12 @@ public class ScanCycles {
      * instance's previous cycle still runs.
      */
     public boolean begin(Exchange exchange) {
-        String id = exchange.getMessage().getHeader(INSTANCE_HEADER, String.class);
-        HarborInstance instance = instances.get(id);
-        if (instance == null) {
-            throw new IllegalArgumentException("No Harbor instance '" + id + "' is configured (harbor.instances)");
-        }
-        Optional<String> halted = ledger.haltReason(id, Sink.SECURITY_EVENTS);
-        if (halted.isPresent()) {
-            LOG.warn("Harbor '{}': cycle skipped, delivery is stopped until the connector restarts: {}", id, halted.get());
+        Optional<HarborInstance> opened = guard.open(exchange);
+        if (opened.isEmpty()) {
             return false;
         }
-        if (!running.add(id)) {
-            LOG.warn("Harbor '{}': cycle skipped, the previous one is still running", id);
-            return false;
-        }
+        HarborInstance instance = opened.get();
+        String id = instance.id();
         Instant now = clock.instant();
         Instant windowStart = store.watermark(id, StateStore.SCANS)
                 .map(Instant::parse).map(w -> w.minus(instance.overlap()))
@@ -87,8 +75,6 @@ public class ScanCycles {
             windowStart = Instant.EPOCH;
         }
         exchange.setProperty(ScanCycle.PROPERTY, new ScanCycle(instance, windowStart, ledger.newCycle(id, Sink.SECURITY_EVENTS), now));
-        exchange.setProperty(ENDPOINT, HarborRequests.endpointUri(instance));
-        exchange.setProperty(BatchAggregationStrategy.INSTANCE, id);
         LOG.debug("Harbor '{}': cycle starts, scans completed after {}", id, windowStart);
         return true;
     }
@@ -187,7 +173,7 @@ public class ScanCycles {
                     cycle.stats().summary(), ledger.unsettled(id, Sink.SECURITY_EVENTS), String.format("%.1f", cycle.seconds()),
                     ledger.haltReason(id, Sink.SECURITY_EVENTS).orElse("delivery did not settle within dynatrace.settle-timeout"));
         }
-        running.remove(id);
+        guard.close(id);
         return result;
     }
 
@@ -199,7 +185,7 @@ public class ScanCycles {
         batcher.forceCompletionOfGroup(id);
         LOG.error("Harbor '{}' cycle failed, watermark kept, next cycle retries: {} {} seconds={}", id,
                 SystemInfo.reason(cycle.instance(), e), cycle.stats().summary(), String.format("%.1f", cycle.seconds()));
-        running.remove(id);
+        guard.close(id);
         return CycleResult.FAILED;
     }
 

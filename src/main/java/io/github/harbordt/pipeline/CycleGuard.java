@@ -1,0 +1,65 @@
+package io.github.harbordt.pipeline;
+
+import io.github.harbordt.config.HarborInstance;
+import io.github.harbordt.dynatrace.BatchAggregationStrategy;
+import io.github.harbordt.dynatrace.Sink;
+import io.github.harbordt.harbor.HarborRequests;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Decides whether a cycle of one kind (scans or audit logs) may start for an instance: it must be configured, its
+ * delivery to the kind's sink must not be halted, and its previous cycle of that kind must have ended. Quartz
+ * ({@code stateful}) already prevents overlap; this also covers run-once and other callers.
+ */
+final class CycleGuard {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CycleGuard.class);
+
+    private final Map<String, HarborInstance> instances;
+    private final DeliveryLedger ledger;
+    private final Sink sink;
+    private final String kind;
+    private final Set<String> running = ConcurrentHashMap.newKeySet();
+
+    CycleGuard(Map<String, HarborInstance> instances, DeliveryLedger ledger, Sink sink, String kind) {
+        this.instances = instances;
+        this.ledger = ledger;
+        this.sink = sink;
+        this.kind = kind;
+    }
+
+    /**
+     * The instance named in the {@value ScanCycles#INSTANCE_HEADER} header, marked running, with the exchange set up
+     * for its Harbor calls and its batches; empty when the cycle must not run now.
+     */
+    Optional<HarborInstance> open(Exchange exchange) {
+        String id = exchange.getMessage().getHeader(ScanCycles.INSTANCE_HEADER, String.class);
+        HarborInstance instance = instances.get(id);
+        if (instance == null) {
+            throw new IllegalArgumentException("No Harbor instance '" + id + "' is configured (harbor.instances)");
+        }
+        Optional<String> halted = ledger.haltReason(id, sink);
+        if (halted.isPresent()) {
+            LOG.warn("Harbor '{}': {} skipped, delivery is stopped until the connector restarts: {}", id, kind, halted.get());
+            return Optional.empty();
+        }
+        if (!running.add(id)) {
+            LOG.warn("Harbor '{}': {} skipped, the previous one is still running", id, kind);
+            return Optional.empty();
+        }
+        exchange.setProperty(ScanCycles.ENDPOINT, HarborRequests.endpointUri(instance));
+        exchange.setProperty(BatchAggregationStrategy.INSTANCE, id);
+        return Optional.of(instance);
+    }
+
+    void close(String instanceId) {
+        running.remove(instanceId);
+    }
+}
