@@ -249,9 +249,8 @@ public class AuditCycles {
                     String.format("%.1f", cycle.seconds()));
         } else {
             result = CycleResult.FAILED;
-            LOG.error("Harbor '{}' audit cycle incomplete, rows are read again from high_water_id={}: {} unsettled={} ({})",
-                    id, highWater(cycle), cycle.stats().auditSummary(), ledger.unsettled(id, Sink.LOGS),
-                    ledger.haltReason(id, Sink.LOGS).orElse("delivery did not settle within dynatrace.settle-timeout"));
+            LOG.error("Harbor '{}' audit cycle incomplete, rows are read again from high_water_id={}: {} {}",
+                    id, highWater(cycle), cycle.stats().auditSummary(), ledger.whyUnsettled(id, Sink.LOGS));
         }
         guard.close(id);
         return result;

@@ -151,6 +151,12 @@ public class DeliveryLedger {
         }
     }
 
+    /** Why a cycle's records did not all settle, for its failure line. */
+    public String whyUnsettled(String instanceId, Sink sink) {
+        return "unsettled=" + unsettled(instanceId, sink) + " ("
+                + haltReason(instanceId, sink).orElse("delivery did not settle within dynatrace.settle-timeout") + ")";
+    }
+
     public long unsettled(String instanceId, Sink sink) {
         Stream s = of(instanceId, sink);
         synchronized (s.lock) {

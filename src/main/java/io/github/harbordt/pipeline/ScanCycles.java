@@ -169,9 +169,8 @@ public class ScanCycles {
                     cycle.stats().summary(), String.format("%.1f", cycle.seconds()), cycle.harborNow());
         } else {
             result = CycleResult.FAILED;
-            LOG.error("Harbor '{}' cycle incomplete, watermark kept: {} unsettled={} seconds={} ({})", id,
-                    cycle.stats().summary(), ledger.unsettled(id, Sink.SECURITY_EVENTS), String.format("%.1f", cycle.seconds()),
-                    ledger.haltReason(id, Sink.SECURITY_EVENTS).orElse("delivery did not settle within dynatrace.settle-timeout"));
+            LOG.error("Harbor '{}' cycle incomplete, watermark kept: {} seconds={} {}", id, cycle.stats().summary(),
+                    String.format("%.1f", cycle.seconds()), ledger.whyUnsettled(id, Sink.SECURITY_EVENTS));
         }
         guard.close(id);
         return result;
