@@ -1,6 +1,7 @@
 package io.github.harbordt.modes;
 
 import io.github.harbordt.config.Connector;
+import io.github.harbordt.config.HarborInstance;
 import io.github.harbordt.dynatrace.Batch;
 import io.github.harbordt.dynatrace.DeliveryRoutes;
 import io.github.harbordt.dynatrace.Sink;
@@ -75,13 +76,13 @@ public final class OneShot implements StartupListener {
     public int runOnce(CamelContext context) {
         int worst = 0;
         try (ProducerTemplate template = context.createProducerTemplate()) {
-            for (String id : connector.instances().keySet()) {
-                for (String cycle : List.of(HarborRoutes.SCAN_CYCLE, AuditRoutes.AUDIT_CYCLE)) {
-                    CycleResult result = template.requestBodyAndHeader(cycle, null, ScanCycles.INSTANCE_HEADER, id,
-                            CycleResult.class);
-                    if (result != CycleResult.SKIPPED || cycle.equals(HarborRoutes.SCAN_CYCLE)) {
-                        worst = Math.max(worst, result.exitCode());
-                    }
+            for (HarborInstance instance : connector.instances().values()) {
+                List<String> cycles = instance.audit().enabled()
+                        ? List.of(HarborRoutes.SCAN_CYCLE, AuditRoutes.AUDIT_CYCLE) : List.of(HarborRoutes.SCAN_CYCLE);
+                for (String cycle : cycles) {
+                    CycleResult result = template.requestBodyAndHeader(cycle, null, ScanCycles.INSTANCE_HEADER,
+                            instance.id(), CycleResult.class);
+                    worst = Math.max(worst, result.exitCode());
                 }
             }
         } catch (Exception e) {

@@ -50,7 +50,6 @@ public class AuditCycles {
     /** Harbor compares audit times as UTC without zone. */
     private static final DateTimeFormatter QUERY_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC);
 
-    private final Map<String, HarborInstance> instances;
     private final StateStore store;
     private final DeadLetterStore deadLetters;
     private final DeliveryLedger ledger;
@@ -66,7 +65,6 @@ public class AuditCycles {
     public AuditCycles(Map<String, HarborInstance> instances, StateStore store, DeadLetterStore deadLetters,
                        DeliveryLedger ledger, AggregateController batcher, DynatraceSettings dynatrace,
                        AuditLogMapper mapper, ObjectMapper json, Clock clock) {
-        this.instances = instances;
         this.store = store;
         this.deadLetters = deadLetters;
         this.ledger = ledger;
@@ -75,15 +73,11 @@ public class AuditCycles {
         this.mapper = mapper;
         this.json = json;
         this.clock = clock;
-        this.guard = new CycleGuard(instances, ledger, Sink.LOGS, "audit cycle");
+        this.guard = new CycleGuard(instances, ledger, Sink.LOGS, "audit cycle", instance -> instance.audit().enabled());
     }
 
     /** Opens a cycle for the instance in the {@value ScanCycles#INSTANCE_HEADER} header; false when it must not run. */
     public boolean begin(Exchange exchange) {
-        HarborInstance configured = instances.get(exchange.getMessage().getHeader(ScanCycles.INSTANCE_HEADER, String.class));
-        if (configured != null && !configured.audit().enabled()) {
-            return false;
-        }
         Optional<HarborInstance> opened = guard.open(exchange);
         if (opened.isEmpty()) {
             return false;

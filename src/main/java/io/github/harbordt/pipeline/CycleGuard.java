@@ -12,10 +12,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
- * Decides whether a cycle of one kind (scans or audit logs) may start for an instance: it must be configured, its
- * delivery to the kind's sink must not be halted, and its previous cycle of that kind must have ended. Quartz
+ * Decides whether a cycle of one kind (scans or audit logs) may start for an instance: it must be configured and have
+ * the kind switched on, its delivery to the kind's sink must not be halted, and its previous cycle of that kind must have ended. Quartz
  * ({@code stateful}) already prevents overlap; this also covers run-once and other callers.
  */
 final class CycleGuard {
@@ -26,13 +27,16 @@ final class CycleGuard {
     private final DeliveryLedger ledger;
     private final Sink sink;
     private final String kind;
+    private final Predicate<HarborInstance> switchedOn;
     private final Set<String> running = ConcurrentHashMap.newKeySet();
 
-    CycleGuard(Map<String, HarborInstance> instances, DeliveryLedger ledger, Sink sink, String kind) {
+    CycleGuard(Map<String, HarborInstance> instances, DeliveryLedger ledger, Sink sink, String kind,
+               Predicate<HarborInstance> switchedOn) {
         this.instances = instances;
         this.ledger = ledger;
         this.sink = sink;
         this.kind = kind;
+        this.switchedOn = switchedOn;
     }
 
     /**
@@ -44,6 +48,9 @@ final class CycleGuard {
         HarborInstance instance = instances.get(id);
         if (instance == null) {
             throw new IllegalArgumentException("No Harbor instance '" + id + "' is configured (harbor.instances)");
+        }
+        if (!switchedOn.test(instance)) {
+            return Optional.empty();
         }
         Optional<String> halted = ledger.haltReason(id, sink);
         if (halted.isPresent()) {

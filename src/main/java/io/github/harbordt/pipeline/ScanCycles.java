@@ -35,7 +35,6 @@ public class ScanCycles {
     /** Exchange property: the camel-http endpoint of the cycle's instance. */
     public static final String ENDPOINT = "harborEndpoint";
 
-    private final Map<String, HarborInstance> instances;
     private final StateStore store;
     private final DeliveryLedger ledger;
     private final AggregateController batcher;
@@ -46,14 +45,13 @@ public class ScanCycles {
 
     public ScanCycles(Map<String, HarborInstance> instances, StateStore store, DeliveryLedger ledger,
                       AggregateController batcher, DynatraceSettings dynatrace, Duration deliveredScanRetention, Clock clock) {
-        this.instances = instances;
         this.store = store;
         this.ledger = ledger;
         this.batcher = batcher;
         this.dynatrace = dynatrace;
         this.deliveredScanRetention = deliveredScanRetention;
         this.clock = clock;
-        this.guard = new CycleGuard(instances, ledger, Sink.SECURITY_EVENTS, "cycle");
+        this.guard = new CycleGuard(instances, ledger, Sink.SECURITY_EVENTS, "cycle", instance -> true);
     }
 
     /**
