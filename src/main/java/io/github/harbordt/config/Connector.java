@@ -18,6 +18,11 @@ import io.github.harbordt.pipeline.ScanEventsProcessor;
 import io.github.harbordt.state.Database;
 import io.github.harbordt.state.DeadLetterStore;
 import io.github.harbordt.state.StateStore;
+import io.github.harbordt.pipeline.WebhookScans;
+import io.github.harbordt.webhook.WebhookReceiver;
+import io.github.harbordt.webhook.WebhookRoutes;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServerConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.spi.ThreadPoolProfile;
@@ -59,6 +64,10 @@ public final class Connector {
     private final AuditCycles audits;
     private final ObjectMapper json = new ObjectMapper();
     private final HarborSimulator demo;
+    private final DefaultAggregateController batcher = new DefaultAggregateController();
+    private final WebhookSettings webhooks;
+    private final Clock clock;
+    private VertxPlatformHttpServer webhookServer;
 
     private Connector(CamelContext ctx, Settings s, Clock clock) throws Exception {
         Path dataDir = Path.of(s.string("connector.data-dir", "data"));
@@ -75,7 +84,8 @@ public final class Connector {
         this.state = new StateStore(database.dataSource());
         this.deadLetters = new DeadLetterStore(database.dataSource());
         this.ledger = new DeliveryLedger(state);
-        DefaultAggregateController batcher = new DefaultAggregateController();
+        this.webhooks = WebhookSettings.load(s);
+        this.clock = clock;
         DefaultAggregateController auditBatcher = new DefaultAggregateController();
         this.cycles = new ScanCycles(instances, state, ledger, batcher, dynatrace,
                 s.duration("state.delivered-scan-retention", "7d"), clock);
@@ -131,6 +141,36 @@ public final class Connector {
                         .add();
             }
         }
+    }
+
+    /**
+     * Opens the webhook receiver when {@code webhook.enabled}: its own HTTP server on {@code webhook.port}, apart
+     * from anything else the Camel context serves. Every instance must have its secret.
+     */
+    public void receiveWebhooks(CamelContext ctx) throws Exception {
+        if (!webhooks.enabled()) {
+            return;
+        }
+        for (HarborInstance instance : instances.values()) {
+            if (instance.webhook().secret().isEmpty()) {
+                throw new IllegalArgumentException("webhook.enabled is true but " + instance.setting("webhook.secret",
+                        "HARBOR_WEBHOOK_SECRET") + " is empty: choose a random secret, set it there and as the Auth "
+                        + "Header of the Harbor project's webhook");
+            }
+        }
+        VertxPlatformHttpServerConfiguration http = new VertxPlatformHttpServerConfiguration();
+        http.setBindHost(webhooks.host());
+        http.setBindPort(webhooks.port());
+        http.setMaxBodySize(webhooks.maxBodyBytes());
+        webhookServer = new VertxPlatformHttpServer(http);
+        ctx.addService(webhookServer, true, true);
+        WebhookScans scans = new WebhookScans(instances, ledger, batcher, webhooks, clock);
+        ctx.addRoutes(new WebhookRoutes(webhooks, new WebhookReceiver(instances, json), scans, cycles));
+    }
+
+    /** The port the webhook receiver listens on (the bound one when webhook.port is 0); -1 when it is off. */
+    public int webhookPort() {
+        return webhookServer == null ? -1 : webhookServer.getPort();
     }
 
     private HarborSimulator startDemoIfUnconfigured(Map<String, HarborInstance> configured, Clock clock) throws IOException {

@@ -18,6 +18,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
         Connector connector = Connector.install(ctx, settings, Clock.systemUTC());
         if (mode == Mode.SERVICE) {
             connector.schedule(ctx);
+            connector.receiveWebhooks(ctx);
             DropInRoutes.load(ctx, Path.of(settings.string("routes.dir", "routes")));
         } else {
             ctx.addStartupListener(new OneShot(mode, connector, System.out));

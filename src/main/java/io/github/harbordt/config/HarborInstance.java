@@ -16,7 +16,22 @@ public record HarborInstance(String id, String url, String username, String pass
                              String cron, Duration interval, Duration lookBack, Duration overlap, boolean backfill,
                              NameFilter projects, NameFilter repositories, RiskLevel minSeverity,
                              int pageSize, int maxPages, Duration connectTimeout, Duration responseTimeout,
-                             AuditSettings audit) {
+                             AuditSettings audit, Webhook webhook) {
+
+    /** What the connector does about the webhook policies in the instance's projects. */
+    public enum PolicyMode { OFF, DRY_RUN, APPLY }
+
+    /**
+     * The instance's side of the webhook: keys {@code harbor[.<id>].webhook.*}.
+     *
+     * @param secret what Harbor must send as its {@code Authorization} header (bare, or after {@code Bearer })
+     */
+    public record Webhook(String secret, PolicyMode policy) {
+        @Override
+        public String toString() {
+            return "Webhook[policy=" + policy + "]";
+        }
+    }
 
     public static HarborInstance load(String id, Settings all) {
         Settings s = all.scoped("harbor." + id, "harbor");
@@ -43,14 +58,24 @@ public record HarborInstance(String id, String url, String username, String pass
                 new NameFilter(s.string("projects.include", ""), s.string("projects.exclude", "")),
                 new NameFilter(s.string("repositories.include", ""), s.string("repositories.exclude", "")),
                 min, pageSize, s.integer("max-pages", 10_000), s.duration("connect-timeout", "10s"),
-                s.duration("response-timeout", "60s"), AuditSettings.load(s));
+                s.duration("response-timeout", "60s"), AuditSettings.load(s),
+                new Webhook(s.string("webhook.secret", ""), policyMode(id, s.string("webhook.policy", "off"))));
     }
 
     /** The same instance pointed at the built-in demo registry. */
     public HarborInstance withDemoRegistry(String demoUrl, String demoUser, String demoPassword) {
         return new HarborInstance(id, demoUrl, demoUser, demoPassword, "demo-harbor.local", cron, interval, lookBack,
                 overlap, backfill, projects, repositories, minSeverity, pageSize, maxPages, connectTimeout,
-                responseTimeout, audit);
+                responseTimeout, audit, webhook);
+    }
+
+    private static PolicyMode policyMode(String id, String value) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "off", "false" -> PolicyMode.OFF;
+            case "dry-run" -> PolicyMode.DRY_RUN;
+            case "apply" -> PolicyMode.APPLY;
+            default -> throw new IllegalArgumentException("harbor." + ("default".equals(id) ? "" : id + ".") + "webhook.policy must be off, dry-run or apply; was " + value);
+        };
     }
 
     /** How a user sets {@code key} for this instance, for error messages: the env variable for the default instance. */

@@ -25,8 +25,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -45,6 +47,7 @@ public final class HarborSimulator implements AutoCloseable {
     private static final Pattern REPO_ARTIFACTS = Pattern.compile("/api/v2\\.0/projects/([^/]+)/repositories/([^/]+)/artifacts");
     private static final Pattern PROJECT_ARTIFACTS = Pattern.compile("/api/v2\\.0/projects/([^/]+)/artifacts");
     private static final Pattern REPOSITORIES = Pattern.compile("/api/v2\\.0/projects/([^/]+)/repositories");
+    private static final Pattern ARTIFACT = Pattern.compile("/api/v2\\.0/projects/([^/]+)/repositories/([^/]+)/artifacts/([^/]+)");
     private static final Pattern REPORT = Pattern.compile(
             "/api/v2\\.0/projects/([^/]+)/repositories/([^/]+)/artifacts/([^/]+)/additions/vulnerabilities");
     private static final DateTimeFormatter API_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
@@ -52,6 +55,12 @@ public final class HarborSimulator implements AutoCloseable {
 
     /** An injected answer for requests whose path (with query) matches. */
     private record Fault(Predicate<String> matches, int status, Duration delay, String retryAfter, AtomicLong remaining) {
+    }
+
+    static {
+        // Harbor (Go) and Dynatrace answer with TCP_NODELAY; without it the JDK server's header and body segments
+        // meet the client's delayed ACK, and every small answer takes 40 ms longer than it would from the real peer
+        System.setProperty("sun.net.httpserver.nodelay", "true");
     }
 
     private final SimulatedRegistry registry;
@@ -62,6 +71,7 @@ public final class HarborSimulator implements AutoCloseable {
     private final ConcurrentLinkedQueue<String> requestLog = new ConcurrentLinkedQueue<>();
     private final AtomicLong requests = new AtomicLong();
     private final ConcurrentLinkedQueue<Runnable> afterAuditPage = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Gathering> gatherings = new ConcurrentLinkedQueue<>();
     private volatile boolean logRequests = true;
 
     public HarborSimulator(SimulatedRegistry registry) throws IOException {
@@ -108,6 +118,17 @@ public final class HarborSimulator implements AutoCloseable {
         afterAuditPage.add(action);
     }
 
+    /**
+     * Holds the next {@code parties} requests whose path contains {@code pathPart} until all of them arrived, then
+     * answers them normally: two readers of the same thing are made to meet.
+     */
+    public void gather(String pathPart, int parties) {
+        gatherings.add(new Gathering(pathPart, new CountDownLatch(parties), new AtomicLong(parties)));
+    }
+
+    private record Gathering(String pathPart, CountDownLatch arrived, AtomicLong remaining) {
+    }
+
     public void clearFaults() {
         faults.clear();
     }
@@ -133,6 +154,12 @@ public final class HarborSimulator implements AutoCloseable {
                     send(ex, f.status(), f.status() >= 500
                             ? "<html><body><h1>" + f.status() + " Gateway Time-out</h1></body></html>" : error("UNKNOWN", "injected"));
                     return;
+                }
+            }
+            for (Gathering g : gatherings) {
+                if (path.contains(g.pathPart()) && g.remaining().getAndDecrement() > 0) {
+                    g.arrived().countDown();
+                    g.arrived().await(10, TimeUnit.SECONDS);
                 }
             }
             Map<String, String> query = query(rawQuery);
@@ -197,6 +224,13 @@ public final class HarborSimulator implements AutoCloseable {
                 send(ex, 404, error("NOT_FOUND", "artifact not found"));
             } else {
                 sendBytes(ex, report(a));
+            }
+        } else if ((m = ARTIFACT.matcher(path)).matches()) {
+            SimulatedRegistry.Artifact a = registry.artifact(repositoryName(m.group(1), m.group(2)), decode(m.group(3)));
+            if (!visible(a == null ? null : a.project, authenticated)) {
+                send(ex, 404, error("NOT_FOUND", "artifact not found"));
+            } else {
+                sendJson(ex, artifact(a, "true".equals(query.get("with_scan_overview")), ex));
             }
         } else if ((m = REPO_ARTIFACTS.matcher(path)).matches()) {
             String repository = repositoryName(m.group(1), m.group(2));

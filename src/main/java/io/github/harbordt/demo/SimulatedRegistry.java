@@ -74,6 +74,14 @@ public final class SimulatedRegistry {
         public Scan scan() {
             return scan;
         }
+
+        public Project project() {
+            return project;
+        }
+
+        public List<String> tags() {
+            return tags == null ? List.of() : tags;
+        }
     }
 
     /**
@@ -137,6 +145,11 @@ public final class SimulatedRegistry {
                 old == null ? ReportMimeTypes.V1_1 : old.mime(),
                 old == null ? "Trivy" : old.scannerName(), old == null ? "Aqua Security" : old.scannerVendor(),
                 old == null ? "v0.56.2" : old.scannerVersion(), total, vulnerabilities);
+    }
+
+    /** Replaces the artifact's scan, e.g. with one still running or one that failed. */
+    public void scan(Artifact artifact, Scan scan) {
+        artifact.scan = scan;
     }
 
     /** Makes additions/vulnerabilities answer {@code {}} for the artifact, as Harbor does after a mime mismatch. */

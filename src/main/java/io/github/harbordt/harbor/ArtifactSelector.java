@@ -8,15 +8,20 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Decides whether an artifact from a Harbor artifact list carries a scan this cycle must deliver: an {@code IMAGE}
- * whose vulnerability scan finished with {@code Success} after the window start, in a wanted repository.
+ * whose vulnerability scan finished with {@code Success} after the window start, in a wanted repository. A webhook
+ * also reports scans that ended with {@code Error} or {@code Stopped}: they are news, though not coverage.
  */
 public final class ArtifactSelector {
 
     /** Why an artifact is not delivered; counted per cycle. */
-    public enum Skip { NOT_IMAGE, REPOSITORY_FILTERED, NOT_SCANNED, SCAN_NOT_SUCCESSFUL, BEFORE_WINDOW, MALFORMED }
+    public enum Skip { NOT_IMAGE, REPOSITORY_FILTERED, NOT_SCANNED, SCAN_NOT_FINISHED, SCAN_NOT_SUCCESSFUL, BEFORE_WINDOW, MALFORMED }
+
+    private static final Set<String> UNFINISHED = Set.of("Pending", "Scheduled", "Running");
+    private static final Set<String> FAILED = Set.of("Error", "Stopped");
 
     public sealed interface Decision permits Selected, Skipped {
     }
@@ -35,7 +40,12 @@ public final class ArtifactSelector {
         this.repositories = repositories;
     }
 
-    public Decision decide(JsonNode artifact, String projectId, String projectName, Instant windowStart) {
+    /**
+     * @param projectId     null to take the artifact's own {@code project_id}
+     * @param failedScansToo also select scans that ended with {@code Error} or {@code Stopped}
+     */
+    public Decision decide(JsonNode artifact, String projectId, String projectName, Instant windowStart,
+                           boolean failedScansToo) {
         String type = Json.text(artifact, "type");
         if (type != null && !"IMAGE".equals(type)) {
             return new Skipped(Skip.NOT_IMAGE, type);
@@ -54,7 +64,10 @@ public final class ArtifactSelector {
         }
         JsonNode o = overview.get();
         String status = Json.text(o, "scan_status");
-        if (!"Success".equals(status)) {
+        if (UNFINISHED.contains(status)) {
+            return new Skipped(Skip.SCAN_NOT_FINISHED, status);
+        }
+        if (!ScanSummary.SUCCESS.equals(status) && !(failedScansToo && FAILED.contains(status))) {
             return new Skipped(Skip.SCAN_NOT_SUCCESSFUL, String.valueOf(status));
         }
         String endTime = Json.text(o, "end_time");
@@ -73,6 +86,9 @@ public final class ArtifactSelector {
                 ? summary.get("total").asInt() : null;
         ScanSummary scan = new ScanSummary(reportId, status, HarborTime.parse(startTime).isPresent() ? startTime : null,
                 endTime, Json.text(scanner, "name"), Json.text(scanner, "vendor"), total);
+        if (projectId == null) {
+            projectId = Json.text(artifact, "project_id");
+        }
         return new Selected(new ScannedArtifact(registry, projectId, projectName, repository, digest,
                 tagNames(artifact.get("tags")), scan));
     }

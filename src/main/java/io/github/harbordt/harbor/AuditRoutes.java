@@ -38,7 +38,7 @@ public class AuditRoutes extends RouteBuilder {
                 .when(method(cycles, "begin"))
                     .doTry()
                         .setProperty(HarborRequests.URL, method(systemInfo, "url"))
-                        .to("direct:harbor-get").id("audit-systeminfo")
+                        .to(HarborRoutes.GET).id("audit-systeminfo")
                         .bean(systemInfo, "check")
                         .to("direct:harbor-audit-streams").id("audit-read")
                         .setBody(method(cycles, "finish")).id("audit-finish")
@@ -59,7 +59,7 @@ public class AuditRoutes extends RouteBuilder {
         // one stream (audit table): page after page until the URL clears
         from("direct:harbor-audit-stream").routeId("harbor-audit-stream")
                 .loopDoWhile(exchangeProperty(HarborRequests.URL).isNotNull()).breakOnShutdown()
-                    .to("direct:harbor-get").id("audit-page")
+                    .to(HarborRoutes.GET).id("audit-page")
                     .bean(cycles, "page").id("audit-mapping")
                     .split(body())
                         .to(DeliveryRoutes.AUDIT_LOGS)

@@ -21,6 +21,10 @@ public class HarborRoutes extends RouteBuilder {
 
     public static final String SCAN_CYCLE = "direct:harbor-scan-cycle";
     public static final String SCHEDULE_TEMPLATE = "harbor-scan-schedule";
+    /** Reads the report of the selected artifact's scan (a failed scan has none), maps it and hands the events to the batcher. */
+    public static final String SCAN = "direct:harbor-scan";
+    /** One Harbor GET of the URL in the {@link HarborRequests#URL} property, retried when transient; body = JSON. */
+    public static final String GET = "direct:harbor-get";
 
     private final ScanCycles cycles;
     private final SystemInfo systemInfo = new SystemInfo();
@@ -55,7 +59,7 @@ public class HarborRoutes extends RouteBuilder {
                 .when(method(cycles, "begin"))
                     .doTry()
                         .setProperty(HarborRequests.URL, method(systemInfo, "url"))
-                        .to("direct:harbor-get").id("harbor-systeminfo")
+                        .to(GET).id("harbor-systeminfo")
                         .bean(systemInfo, "check")
                         .setProperty(HarborRequests.URL, method(cycles, "projectsUrl"))
                         .setProperty(HarborPages.PAGE_ROUTE, constant("direct:harbor-projects-page"))
@@ -73,7 +77,7 @@ public class HarborRoutes extends RouteBuilder {
         from("direct:harbor-list").routeId("harbor-list")
                 .setProperty(HarborPages.PAGES, constant(0))
                 .loopDoWhile(exchangeProperty(HarborRequests.URL).isNotNull()).breakOnShutdown()
-                    .to("direct:harbor-get").id("harbor-page")
+                    .to(GET).id("harbor-page")
                     .bean(pages, "read")
                     .toD("${exchangeProperty." + HarborPages.PAGE_ROUTE + "}")
                 .end();
@@ -111,19 +115,24 @@ public class HarborRoutes extends RouteBuilder {
         from("direct:harbor-artifact").routeId("harbor-artifact")
                 .setBody(method(cycles, "select"))
                 .filter(body().isNotNull())
+                    .to(SCAN)
+                .end();
+
+        // The scan of the artifact in the ARTIFACT property, to events: the crawl and the webhooks both end here.
+        from(SCAN).routeId("harbor-scan")
+                .setBody(constant(null))
+                .filter(method(cycles, "successful"))
                     .setProperty(HarborRequests.URL, method(cycles, "reportUrl"))
                     .to("direct:harbor-report")
-                    .filter(body().isNotNull())
-                        .process(mapping).id("scan-mapping")
-                        .split(body())
-                            .to(DeliveryRoutes.SECURITY_EVENTS)
-                        .end()
-                    .end()
+                .end()
+                .process(mapping).id("scan-mapping")
+                .split(body())
+                    .to(DeliveryRoutes.SECURITY_EVENTS)
                 .end();
 
         from("direct:harbor-report").routeId("harbor-report")
                 .doTry()
-                    .to("direct:harbor-get").id("harbor-report-get")
+                    .to(GET).id("harbor-report-get")
                 .doCatch(HarborNotFoundException.class)
                     .log(LoggingLevel.WARN, "Artifact gone before its report was read, skipped: ${exception.message}")
                     .setBody(constant(null))
@@ -131,7 +140,7 @@ public class HarborRoutes extends RouteBuilder {
 
         // The retried unit: one GET with its header preparation. Transient failures are retried with backoff; anything
         // else (auth, permission, bad request) fails the cycle at once with a message naming the setting.
-        from("direct:harbor-get").routeId("harbor-get")
+        from(GET).routeId("harbor-get")
                 // the cycle logs the final failure in one line (ScanCycles.abort); no second report with a stack trace here
                 .errorHandler(defaultErrorHandler().maximumRedeliveries(0).logExhausted(false))
                 .onException(HarborRetryableException.class, IOException.class)

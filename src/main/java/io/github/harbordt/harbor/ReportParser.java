@@ -24,6 +24,9 @@ public final class ReportParser {
                          List<Vulnerability> vulnerabilities, List<Rejected> rejected) {
     }
 
+    /** What a scan without a report (failed or stopped) contributes: nothing. */
+    public static final Report NONE = new Report(false, null, null, List.of(), List.of());
+
     private ReportParser() {
     }
 
@@ -38,7 +41,7 @@ public final class ReportParser {
             }
         }
         if (report.isEmpty()) {
-            return new Report(false, null, null, List.of(), List.of());
+            return NONE;
         }
         JsonNode r = report.get();
         JsonNode scanner = r.get("scanner");

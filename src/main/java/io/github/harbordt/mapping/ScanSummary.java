@@ -9,4 +9,11 @@ package io.github.harbordt.mapping;
  */
 public record ScanSummary(String reportId, String status, String startTime, String endTime,
                           String scannerName, String scannerVendor, Integer findingsTotal) {
+
+    /** Harbor's {@code scan_status} of a scan that produced a report; {@code Error} and {@code Stopped} did not. */
+    public static final String SUCCESS = "Success";
+
+    public boolean successful() {
+        return SUCCESS.equals(status);
+    }
 }

@@ -30,7 +30,7 @@ public final class SecurityEventMapper {
         e.put("event.id", EventIds.nameBased("scan", artifact.objectId(), scan.reportId()));
         common(e, "VULNERABILITY_SCAN", "Vulnerability scan event");
         e.put("event.description", "Harbor scan of container image " + artifact.repository()
-                + " (" + artifact.digest() + ") completed");
+                + " (" + artifact.digest() + ") " + outcome(scan.status()));
         artifactFields(e, artifact);
         e.put("scan.id", scan.reportId());
         e.put("scan.name", scan.reportId());
@@ -92,6 +92,16 @@ public final class SecurityEventMapper {
         e.put("scan.time.completed", scan.endTime());
         e.putAll(extraAttributes);
         return e;
+    }
+
+    /** Harbor's final scan statuses in words; a failed scan's event says so, and {@code scan.status} carries it too. */
+    private static String outcome(String status) {
+        return switch (status) {
+            case ScanSummary.SUCCESS -> "completed";
+            case "Error" -> "failed";
+            case "Stopped" -> "was stopped";
+            default -> "ended with status " + status;
+        };
     }
 
     private static void common(Map<String, Object> e, String type, String name) {

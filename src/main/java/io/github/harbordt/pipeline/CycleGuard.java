@@ -45,6 +45,19 @@ final class CycleGuard {
      */
     Optional<HarborInstance> open(Exchange exchange) {
         String id = exchange.getMessage().getHeader(ScanCycles.INSTANCE_HEADER, String.class);
+        Optional<HarborInstance> instance = attach(exchange, id);
+        if (instance.isPresent() && !running.add(id)) {
+            LOG.warn("Harbor '{}': {} skipped, the previous one is still running", id, kind);
+            return Optional.empty();
+        }
+        return instance;
+    }
+
+    /**
+     * The instance, with the exchange set up for its Harbor calls and batches, for work beside its cycles (a
+     * webhook's check); empty when the kind is switched off or its delivery is halted.
+     */
+    Optional<HarborInstance> attach(Exchange exchange, String id) {
         HarborInstance instance = instances.get(id);
         if (instance == null) {
             throw new IllegalArgumentException("No Harbor instance '" + id + "' is configured (harbor.instances)");
@@ -55,10 +68,6 @@ final class CycleGuard {
         Optional<String> halted = ledger.haltReason(id, sink);
         if (halted.isPresent()) {
             LOG.warn("Harbor '{}': {} skipped, delivery is stopped until the connector restarts: {}", id, kind, halted.get());
-            return Optional.empty();
-        }
-        if (!running.add(id)) {
-            LOG.warn("Harbor '{}': {} skipped, the previous one is still running", id, kind);
             return Optional.empty();
         }
         exchange.setProperty(ScanCycles.ENDPOINT, HarborRequests.endpointUri(instance));

@@ -65,10 +65,28 @@ public class DeliveryLedger {
         }
     }
 
-    /** Registers the events of a scan, which is marked delivered when the last of them settled. */
-    public void expect(String instanceId, ScanRef scan, int events) {
+    /**
+     * Registers the events of a scan, which is marked delivered when the last of them settled; false (nothing
+     * registered) when the scan is already on its way or delivered. The crawl and the webhooks may meet the same scan
+     * at the same time: only the first one through here sends it.
+     */
+    public boolean open(String instanceId, ScanRef scan, int events) {
+        Stream s = of(instanceId, Sink.SECURITY_EVENTS);
+        if (s.openScans.putIfAbsent(scan, new AtomicInteger(events)) != null) {
+            return false;
+        }
+        // settle() marks a scan delivered before it forgets it, so a scan missing above is either new or marked
+        if (store.isDelivered(scan)) {
+            s.openScans.remove(scan);
+            return false;
+        }
         expect(instanceId, Sink.SECURITY_EVENTS, events);
-        of(instanceId, Sink.SECURITY_EVENTS).openScans.computeIfAbsent(scan, k -> new AtomicInteger()).addAndGet(events);
+        return true;
+    }
+
+    /** Whether the scan is delivered or on its way: no need to read its report again. */
+    public boolean known(ScanRef scan) {
+        return of(scan.instanceId(), Sink.SECURITY_EVENTS).openScans.containsKey(scan) || store.isDelivered(scan);
     }
 
     public void delivered(Batch batch) {
@@ -116,10 +134,10 @@ public class DeliveryLedger {
             if (e.origin() instanceof ScanRef scan) {
                 AtomicInteger open = s.openScans.get(scan);
                 if (open != null && open.decrementAndGet() == 0) {
-                    s.openScans.remove(scan);
                     if (progress && s.haltReason == null) {
                         store.markDelivered(scan);
                     }
+                    s.openScans.remove(scan);
                 }
             } else if (e.origin() instanceof AuditRef row) {
                 highWater.merge(row.stream(), row.id(), Math::max);

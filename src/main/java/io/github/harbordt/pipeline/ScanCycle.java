@@ -6,16 +6,30 @@ import org.apache.camel.Exchange;
 
 import java.time.Instant;
 
-/** One crawl of one Harbor instance's scans. Its {@link #harborNow()} becomes the next watermark. */
+/**
+ * One crawl of one Harbor instance's scans, or the check of the artifacts one webhook names. A crawl's
+ * {@link #harborNow()} becomes the next watermark; a webhook's check has no window and moves no watermark.
+ */
 public final class ScanCycle extends HarborCycle {
 
     private final Instant windowStart;
+    private final boolean webhook;
     private final ArtifactSelector selector;
 
-    public ScanCycle(HarborInstance instance, Instant windowStart, CycleStats stats, Instant localNow) {
+    private ScanCycle(HarborInstance instance, Instant windowStart, boolean webhook, CycleStats stats, Instant localNow) {
         super(instance, stats, localNow);
         this.windowStart = windowStart;
+        this.webhook = webhook;
         this.selector = new ArtifactSelector(instance.registry(), instance.repositories());
+    }
+
+    public static ScanCycle crawl(HarborInstance instance, Instant windowStart, CycleStats stats, Instant localNow) {
+        return new ScanCycle(instance, windowStart, false, stats, localNow);
+    }
+
+    /** A webhook names the artifacts: any finished scan of theirs is news, failed and stopped ones included. */
+    public static ScanCycle webhook(HarborInstance instance, CycleStats stats, Instant localNow) {
+        return new ScanCycle(instance, Instant.EPOCH, true, stats, localNow);
     }
 
     /** The scan cycle an exchange of the crawl belongs to. */
@@ -25,6 +39,11 @@ public final class ScanCycle extends HarborCycle {
 
     public Instant windowStart() {
         return windowStart;
+    }
+
+    /** Whether this is a webhook's check rather than a scheduled crawl. */
+    public boolean webhook() {
+        return webhook;
     }
 
     public ArtifactSelector selector() {

@@ -72,7 +72,7 @@ public class ScanCycles {
         if (instance.backfill()) {
             windowStart = Instant.EPOCH;
         }
-        exchange.setProperty(ScanCycle.PROPERTY, new ScanCycle(instance, windowStart, ledger.newCycle(id, Sink.SECURITY_EVENTS), now));
+        exchange.setProperty(ScanCycle.PROPERTY, ScanCycle.crawl(instance, windowStart, ledger.newCycle(id, Sink.SECURITY_EVENTS), now));
         LOG.debug("Harbor '{}': cycle starts, scans completed after {}", id, windowStart);
         return true;
     }
@@ -126,26 +126,40 @@ public class ScanCycles {
                 + "/artifacts/" + a.digest() + "/additions/vulnerabilities";
     }
 
-    /** The artifact to fetch a report for, or null when it is skipped or its scan was already delivered. */
+    /**
+     * The artifact whose scan is to be delivered, or null when it is skipped, or its scan was already delivered or
+     * is on its way. A webhook's scan that Harbor does not show as finished yet throws {@link ScanNotFinishedException}:
+     * the webhook route looks again a little later.
+     */
     public ScannedArtifact select(Exchange exchange) {
         ScanCycle cycle = ScanCycle.of(exchange);
         cycle.stats().artifactsSeen.incrementAndGet();
         ArtifactSelector.Decision decision = cycle.selector().decide(exchange.getMessage().getBody(JsonNode.class),
                 exchange.getProperty(PROJECT_ID, String.class), exchange.getProperty(PROJECT_NAME, String.class),
-                cycle.windowStart());
+                cycle.windowStart(), cycle.webhook());
         if (!(decision instanceof ArtifactSelector.Selected selected)) {
-            if (decision instanceof ArtifactSelector.Skipped skipped && skipped.why() == ArtifactSelector.Skip.MALFORMED) {
+            ArtifactSelector.Skipped skipped = (ArtifactSelector.Skipped) decision;
+            if (skipped.why() == ArtifactSelector.Skip.MALFORMED) {
                 LOG.warn("Harbor '{}': artifact skipped: {}", cycle.instance().id(), skipped.detail());
+            } else if (cycle.webhook() && skipped.why() == ArtifactSelector.Skip.SCAN_NOT_FINISHED) {
+                throw new ScanNotFinishedException(skipped.detail());
+            } else if (cycle.webhook()) {
+                LOG.info("Harbor '{}': webhook's artifact skipped: {} {}", cycle.instance().id(), skipped.why(), skipped.detail());
             }
             return null;
         }
         ScannedArtifact artifact = selected.artifact();
-        if (store.isDelivered(scanRef(cycle, artifact))) {
+        if (ledger.known(scanRef(cycle, artifact))) {
             cycle.stats().scansAlreadyDelivered.incrementAndGet();
             return null;
         }
         exchange.setProperty(ARTIFACT, artifact);
         return artifact;
+    }
+
+    /** Only a successful scan has a report to read; a failed or stopped one is sent as its scan event alone. */
+    public boolean successful(Exchange exchange) {
+        return exchange.getProperty(ARTIFACT, ScannedArtifact.class).scan().successful();
     }
 
     public static ScanRef scanRef(ScanCycle cycle, ScannedArtifact a) {

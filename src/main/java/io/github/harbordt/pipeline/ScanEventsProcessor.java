@@ -53,31 +53,45 @@ public class ScanEventsProcessor implements Processor {
     public void process(Exchange exchange) throws JsonProcessingException {
         ScanCycle cycle = ScanCycle.of(exchange);
         ScannedArtifact artifact = exchange.getProperty(ScanCycles.ARTIFACT, ScannedArtifact.class);
-        ReportParser.Report report = ReportParser.parse(exchange.getMessage().getBody(JsonNode.class));
+        JsonNode body = exchange.getMessage().getBody(JsonNode.class);
+        if (artifact.scan().successful() && body == null) {
+            // the artifact was deleted before its report was read
+            exchange.getMessage().setBody(List.of());
+            return;
+        }
+        // a failed or stopped scan has no report: its scan event goes alone
+        ReportParser.Report report = artifact.scan().successful() ? ReportParser.parse(body) : ReportParser.NONE;
         String instanceId = cycle.instance().id();
         artifact = withScanner(artifact, report);
-        if (!report.present()) {
+        ScanRef scan = ScanCycles.scanRef(cycle, artifact);
+        List<OutboundEvent> events = new ArrayList<>(report.vulnerabilities().size() + 1);
+        events.add(new OutboundEvent(json.writeValueAsBytes(mapper.scanEvent(artifact)), scan));
+        RiskLevel minimum = cycle.instance().minSeverity();
+        long below = 0;
+        for (Vulnerability v : report.vulnerabilities()) {
+            if (!RiskLevel.ofSeverity(v.severity()).atLeast(minimum)) {
+                below++;
+                continue;
+            }
+            Map<String, Object> event = mapper.findingEvent(artifact, v);
+            events.add(new OutboundEvent(json.writeValueAsBytes(event), scan));
+        }
+        if (!ledger.open(instanceId, scan, events.size())) {
+            // the crawl and a webhook (or two webhooks) met the same scan: the other one sends it
+            cycle.stats().scansAlreadyDelivered.incrementAndGet();
+            exchange.getMessage().setBody(List.of());
+            return;
+        }
+        if (artifact.scan().successful() && !report.present()) {
             reject(cycle, "Harbor returned no vulnerability report for " + artifact.repository() + "@" + artifact.digest()
                     + " in the accepted formats although its scan succeeded; only the scan event is sent", "{}");
         }
         for (ReportParser.Rejected r : report.rejected()) {
             reject(cycle, r.reason() + " in " + artifact.repository() + "@" + artifact.digest(), r.raw());
         }
-        ScanRef scan = ScanCycles.scanRef(cycle, artifact);
-        List<OutboundEvent> events = new ArrayList<>(report.vulnerabilities().size() + 1);
-        events.add(new OutboundEvent(json.writeValueAsBytes(mapper.scanEvent(artifact)), scan));
-        RiskLevel minimum = cycle.instance().minSeverity();
-        for (Vulnerability v : report.vulnerabilities()) {
-            if (!RiskLevel.ofSeverity(v.severity()).atLeast(minimum)) {
-                cycle.stats().belowMinSeverity.incrementAndGet();
-                continue;
-            }
-            Map<String, Object> event = mapper.findingEvent(artifact, v);
-            events.add(new OutboundEvent(json.writeValueAsBytes(event), scan));
-        }
+        cycle.stats().belowMinSeverity.addAndGet(below);
         cycle.stats().scansNew.incrementAndGet();
         cycle.stats().findings.addAndGet(events.size() - 1L);
-        ledger.expect(instanceId, scan, events.size());
         exchange.getMessage().setBody(Batch.chunks(instanceId, Sink.SECURITY_EVENTS, events, chunkBytes, chunkRecords));
     }
 

@@ -68,7 +68,7 @@ class HarborParsingTest {
                 + "'start_time':'0001-01-01T00:00:00.000Z','end_time':'2025-02-01T10:00:00.508Z',"
                 + "'scanner':{'name':'Clair','vendor':'CoreOS'},'summary':{'total':3,'fixable':0,'summary':{}}}}}");
 
-        ArtifactSelector.Decision d = selector.decide(artifact, "7", "p", window);
+        ArtifactSelector.Decision d = selector.decide(artifact, "7", "p", window, false);
 
         assertThat(d).isInstanceOf(ArtifactSelector.Selected.class);
         ScannedArtifact a = ((ArtifactSelector.Selected) d).artifact();
@@ -86,7 +86,9 @@ class HarborParsingTest {
         assertSkip("{" + ok + ",'type':'IMAGE'}", ArtifactSelector.Skip.NOT_SCANNED);
         assertSkip("{" + ok + ",'type':'IMAGE','scan_overview':{}}", ArtifactSelector.Skip.NOT_SCANNED);
         assertSkip("{" + ok + ",'type':'IMAGE','scan_overview':{'" + ReportMimeTypes.V1_1 + "':{'report_id':'r','scan_status':'Running',"
-                + "'end_time':'0001-01-01T00:00:00.000Z'}}}", ArtifactSelector.Skip.SCAN_NOT_SUCCESSFUL);
+                + "'end_time':'0001-01-01T00:00:00.000Z'}}}", ArtifactSelector.Skip.SCAN_NOT_FINISHED);
+        assertSkip("{" + ok + ",'type':'IMAGE','scan_overview':{'" + ReportMimeTypes.V1_1 + "':{'report_id':'r','scan_status':'Error',"
+                + "'end_time':'2025-02-01T00:00:00.000Z'}}}", ArtifactSelector.Skip.SCAN_NOT_SUCCESSFUL);
         assertSkip("{" + ok + ",'type':'IMAGE','scan_overview':{'" + ReportMimeTypes.V1_1 + "':{'report_id':'r','scan_status':'Success',"
                 + "'end_time':'2024-12-31T23:59:59.000Z'}}}", ArtifactSelector.Skip.BEFORE_WINDOW);
         assertSkip("{" + ok + ",'type':'IMAGE','scan_overview':{'" + ReportMimeTypes.V1_1 + "':{'scan_status':'Success',"
@@ -94,8 +96,23 @@ class HarborParsingTest {
         assertSkip("{'type':'IMAGE'}", ArtifactSelector.Skip.MALFORMED);
     }
 
+    @Test
+    void aWebhookCycleAlsoSelectsFailedAndStoppedScansTakingTheArtifactsProjectId() throws Exception {
+        for (String status : new String[]{"Error", "Stopped"}) {
+            JsonNode artifact = read("{'digest':'sha256:aa','repository_name':'p/r','type':'IMAGE','project_id':9,"
+                    + "'scan_overview':{'" + ReportMimeTypes.V1_1 + "':{'report_id':'r1','scan_status':'" + status + "',"
+                    + "'start_time':'2025-02-01T09:59:00.000Z','end_time':'2025-02-01T10:00:00.000Z'}}}");
+            assertThat(selector.decide(artifact, null, "p", Instant.EPOCH, true))
+                    .isInstanceOfSatisfying(ArtifactSelector.Selected.class, s -> {
+                        assertThat(s.artifact().scan().status()).isEqualTo(status);
+                        assertThat(s.artifact().scan().successful()).isFalse();
+                        assertThat(s.artifact().projectId()).isEqualTo("9");
+                    });
+        }
+    }
+
     private void assertSkip(String artifact, ArtifactSelector.Skip why) throws Exception {
-        assertThat(selector.decide(read(artifact), "1", "p", window))
+        assertThat(selector.decide(read(artifact), "1", "p", window, false))
                 .isInstanceOfSatisfying(ArtifactSelector.Skipped.class, s -> assertThat(s.why()).isEqualTo(why));
     }
 
@@ -103,9 +120,9 @@ class HarborParsingTest {
     void repositoryFilterIsApplied() throws Exception {
         ArtifactSelector filtered = new ArtifactSelector("h", new NameFilter("p/*", "p/tmp-*"));
         String overview = ",'type':'IMAGE','scan_overview':{'" + ReportMimeTypes.V1_1 + "':{'report_id':'r','scan_status':'Success','end_time':'2025-02-01T00:00:00.000Z'}}}";
-        assertThat(filtered.decide(read("{'digest':'sha256:a','repository_name':'p/tmp-x'" + overview), "1", "p", window))
+        assertThat(filtered.decide(read("{'digest':'sha256:a','repository_name':'p/tmp-x'" + overview), "1", "p", window, false))
                 .isInstanceOf(ArtifactSelector.Skipped.class);
-        assertThat(filtered.decide(read("{'digest':'sha256:a','repository_name':'p/team/app'" + overview), "1", "p", window))
+        assertThat(filtered.decide(read("{'digest':'sha256:a','repository_name':'p/team/app'" + overview), "1", "p", window, false))
                 .isInstanceOf(ArtifactSelector.Selected.class);
     }
 

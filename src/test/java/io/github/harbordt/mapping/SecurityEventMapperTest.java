@@ -92,6 +92,19 @@ class SecurityEventMapperTest {
     }
 
     @Test
+    void aFailedOrStoppedScanSaysSoAndCarriesNoTotal() {
+        for (String[] c : new String[][]{{"Error", "failed"}, {"Stopped", "was stopped"}}) {
+            ScannedArtifact failed = new ScannedArtifact(nginx.registry(), nginx.projectId(), nginx.projectName(),
+                    nginx.repository(), nginx.digest(), nginx.tags(),
+                    new ScanSummary("r-9", c[0], "2025-10-14T09:12:03.118Z", "2025-10-14T09:12:05.000Z", null, null, null));
+            assertThat(mapper.scanEvent(failed)).containsEntry("scan.status", c[0])
+                    .containsEntry("event.description", "Harbor scan of container image library/nginx (" + DIGEST + ") " + c[1])
+                    .containsEntry("scan.time.completed", "2025-10-14T09:12:05.000Z")
+                    .doesNotContainKeys("scan.findings.total", "product.name");
+        }
+    }
+
+    @Test
     void idsAreDeterministicPerFindingAndScan() {
         String first = mapper.findingEvent(nginx, cve).get("event.id").toString();
         assertThat(mapper.findingEvent(nginx, cve).get("event.id")).isEqualTo(first);

@@ -30,6 +30,7 @@ public final class ConnectorHarness implements AutoCloseable {
         context = new DefaultCamelContext();
         Settings settings = new Settings(key -> Optional.ofNullable(properties.get(key)));
         connector = Connector.install(context, settings, clock);
+        connector.receiveWebhooks(context);
         context.start();
         template = context.createProducerTemplate();
     }
@@ -88,6 +89,13 @@ public final class ConnectorHarness implements AutoCloseable {
 
     public ProducerTemplate template() {
         return template;
+    }
+
+    /** Stops without waiting for queued work, as a killed process leaves it (the state database stays as it is). */
+    public void kill() {
+        context.getShutdownStrategy().setTimeUnit(java.util.concurrent.TimeUnit.MILLISECONDS);
+        context.getShutdownStrategy().setTimeout(100);
+        context.stop();
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.github.harbordt.harbor;
+package io.github.harbordt.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

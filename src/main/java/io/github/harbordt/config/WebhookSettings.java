@@ -1,0 +1,41 @@
+package io.github.harbordt.config;
+
+import java.time.Duration;
+
+/**
+ * The webhook receiver, keys {@code webhook.*} (config/application.properties documents each). Harbor posts to
+ * {@code http://<host>:<port><path>/<instance id>}; each instance's secret and policy mode are in its
+ * {@link HarborInstance.Webhook}.
+ *
+ * @param maxBodyBytes    larger requests are refused with 413 before they are read; scan webhooks are a few kB
+ * @param queueSize       accepted webhooks waiting for their Harbor reads; when full, Harbor gets 503 and retries
+ * @param threads         webhooks checked at once
+ * @param maxBatchDelay   the longest a webhook's events wait for others to share their batch
+ * @param recheckAttempts how often a scan Harbor still shows as running is read again, {@code recheckDelay} apart
+ * @param publicUrl       how Harbor reaches this connector, for the policies it registers, e.g. https://connector:8090
+ */
+public record WebhookSettings(boolean enabled, String host, int port, String path, long maxBodyBytes, int queueSize,
+                              int threads, Duration maxBatchDelay, int recheckAttempts, Duration recheckDelay,
+                              String publicUrl, String policyName) {
+
+    public static WebhookSettings load(Settings s) {
+        String path = "/" + s.string("webhook.path", "/harbor/webhook").replaceAll("^/+|/+$", "");
+        if (!path.matches("/[A-Za-z0-9._~/-]*")) {
+            throw new IllegalArgumentException("webhook.path must be a plain URL path such as /harbor/webhook; was " + path);
+        }
+        int port = s.integer("webhook.port", 8090);
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("webhook.port must be between 0 and 65535; was " + port);
+        }
+        return new WebhookSettings(s.bool("webhook.enabled", false), s.string("webhook.host", "0.0.0.0"), port, path,
+                s.longValue("webhook.max-body-size", 1_048_576), Math.max(1, s.integer("webhook.queue-size", 1000)),
+                Math.max(1, s.integer("webhook.threads", 4)), s.duration("webhook.max-batch-delay", "1s"),
+                Math.max(0, s.integer("webhook.recheck-attempts", 5)), s.duration("webhook.recheck-delay", "2s"),
+                s.string("webhook.public-url", "").replaceAll("/+$", ""), s.string("webhook.policy-name", "dynatrace-connector"));
+    }
+
+    /** The address Harbor posts an instance's webhooks to, as the connector publishes it. */
+    public String publicAddress(String instanceId) {
+        return publicUrl + path + "/" + instanceId;
+    }
+}

@@ -1,0 +1,89 @@
+package io.github.harbordt.webhook;
+
+import io.github.harbordt.config.WebhookSettings;
+import io.github.harbordt.harbor.HarborRequests;
+import io.github.harbordt.harbor.HarborRoutes;
+import io.github.harbordt.pipeline.ScanCycles;
+import io.github.harbordt.pipeline.ScanNotFinishedException;
+import io.github.harbordt.pipeline.WebhookScans;
+import org.apache.camel.ExchangePattern;
+import org.apache.camel.ExchangeTimedOutException;
+import org.apache.camel.builder.RouteBuilder;
+
+/**
+ * Harbor's webhooks. The receiving route only checks and queues, so Harbor has its answer in milliseconds (it gives
+ * up after 3 s); the queue's consumers read each named artifact back from the API and hand it to the crawl's own scan
+ * route. The queue is in memory on purpose: a webhook lost with the process is still delivered by the next crawl,
+ * whose watermark a webhook never moves.
+ */
+public class WebhookRoutes extends RouteBuilder {
+
+    public static final String RECEIVER_ROUTE = "harbor-webhook-receiver";
+
+    private final WebhookSettings settings;
+    private final WebhookReceiver receiver;
+    private final WebhookScans scans;
+    private final ScanCycles cycles;
+
+    public WebhookRoutes(WebhookSettings settings, WebhookReceiver receiver, WebhookScans scans, ScanCycles cycles) {
+        this.settings = settings;
+        this.receiver = receiver;
+        this.scans = scans;
+        this.cycles = cycles;
+    }
+
+    @Override
+    public void configure() {
+        // one URI for producer and consumer: seda endpoints with different options would be different queues
+        String queue = "seda:harbor-webhooks?size=" + settings.queueSize() + "&concurrentConsumers=" + settings.threads()
+                + "&blockWhenFull=true&offerTimeout=500";
+
+        from("platform-http:" + settings.path() + "/{" + WebhookReceiver.INSTANCE + "}?httpMethodRestrict=POST")
+                .routeId(RECEIVER_ROUTE)
+                .onException(WebhookReceiver.Refusal.class).handled(true)
+                    .bean(receiver, "refusal")
+                .end()
+                // the queue stayed full for offerTimeout: Harbor retries the webhook (3 times), the crawl is the net
+                .onException(ExchangeTimedOutException.class).handled(true)
+                    .process(e -> scans.refused(receiver.instanceId(e)))
+                    .log("Webhook queue full (webhook.queue-size=" + settings.queueSize() + "): answered 503")
+                    .process(e -> WebhookReceiver.reply(e, 503, "busy"))
+                .end()
+                .bean(receiver, "accept").id("webhook-accept")
+                .choice()
+                    .when(method(receiver, "isScanEvent"))
+                        .process(e -> scans.queued(receiver.instanceId(e)))
+                        .to(ExchangePattern.InOnly, queue).id("webhook-enqueue")
+                        .process(e -> WebhookReceiver.reply(e, 202, "accepted"))
+                    .otherwise()
+                        .process(e -> WebhookReceiver.reply(e, 200, "ignored"))
+                .end();
+
+        from(queue).routeId("harbor-webhook-scans")
+                .split(method(scans, "begin"))
+                    .to("direct:harbor-webhook-artifact")
+                .end()
+                .bean(scans, "done");
+
+        from("direct:harbor-webhook-artifact").routeId("harbor-webhook-artifact")
+                .onException(ScanNotFinishedException.class).handled(true)
+                    .maximumRedeliveries(settings.recheckAttempts()).redeliveryDelay(settings.recheckDelay().toMillis())
+                    .logRetryAttempted(false).logExhausted(false)
+                    .bean(scans, "notFinished")
+                .end()
+                .onException(Exception.class).handled(true).logExhausted(false)
+                    .bean(scans, "failed")
+                .end()
+                .setProperty(HarborRequests.URL, body())
+                .to("direct:harbor-webhook-read").id("webhook-artifact-read")
+                .filter(body().isNotNull())
+                    .to(HarborRoutes.SCAN)
+                .end();
+
+        // the unit a not-yet-finished scan repeats: read the artifact, then decide as the crawl does
+        from("direct:harbor-webhook-read").routeId("harbor-webhook-read")
+                .errorHandler(noErrorHandler())
+                .to(HarborRoutes.GET).id("webhook-artifact-get")
+                .setBody(method(cycles, "select"));
+    }
+}
