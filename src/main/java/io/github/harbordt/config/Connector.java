@@ -19,6 +19,7 @@ import io.github.harbordt.state.Database;
 import io.github.harbordt.state.DeadLetterStore;
 import io.github.harbordt.state.StateStore;
 import io.github.harbordt.pipeline.WebhookScans;
+import io.github.harbordt.webhook.WebhookPolicies;
 import io.github.harbordt.webhook.WebhookReceiver;
 import io.github.harbordt.webhook.WebhookRoutes;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
@@ -152,6 +153,11 @@ public final class Connector {
             return;
         }
         for (HarborInstance instance : instances.values()) {
+            if (instance.webhook().policy() != HarborInstance.PolicyMode.OFF && webhooks.publicUrl().isEmpty()) {
+                throw new IllegalArgumentException(instance.property("webhook.policy")
+                        + " asks for webhook policies but webhook.public-url (WEBHOOK_PUBLIC_URL) is empty: set it to "
+                        + "the address Harbor reaches this connector at, e.g. https://connector.example.com:8090");
+            }
             if (instance.webhook().secret().isEmpty()) {
                 throw new IllegalArgumentException("webhook.enabled is true but " + instance.setting("webhook.secret",
                         "HARBOR_WEBHOOK_SECRET") + " is empty: choose a random secret, set it there and as the Auth "
@@ -165,7 +171,17 @@ public final class Connector {
         webhookServer = new VertxPlatformHttpServer(http);
         ctx.addService(webhookServer, true, true);
         WebhookScans scans = new WebhookScans(instances, ledger, batcher, webhooks, clock);
-        ctx.addRoutes(new WebhookRoutes(webhooks, new WebhookReceiver(instances, json), scans, cycles));
+        ctx.addRoutes(new WebhookRoutes(webhooks, new WebhookReceiver(instances, json), scans, cycles,
+                new WebhookPolicies(instances, webhooks)));
+        for (HarborInstance instance : instances.values()) {
+            if (instance.webhook().policy() != HarborInstance.PolicyMode.OFF) {
+                TemplatedRouteBuilder.builder(ctx, WebhookRoutes.POLICY_SCHEDULE_TEMPLATE)
+                        .routeId("harbor-" + instance.id() + "-webhook-policies")
+                        .parameter("instance", instance.id())
+                        .parameter("schedule", webhooks.policySchedule())
+                        .add();
+            }
+        }
     }
 
     /** The port the webhook receiver listens on (the bound one when webhook.port is 0); -1 when it is off. */

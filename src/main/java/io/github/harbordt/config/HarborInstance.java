@@ -74,13 +74,22 @@ public record HarborInstance(String id, String url, String username, String pass
             case "off", "false" -> PolicyMode.OFF;
             case "dry-run" -> PolicyMode.DRY_RUN;
             case "apply" -> PolicyMode.APPLY;
-            default -> throw new IllegalArgumentException("harbor." + ("default".equals(id) ? "" : id + ".") + "webhook.policy must be off, dry-run or apply; was " + value);
+            default -> throw new IllegalArgumentException(property(id, "webhook.policy") + " must be off, dry-run or apply; was " + value);
         };
     }
 
     /** How a user sets {@code key} for this instance, for error messages: the env variable for the default instance. */
     public String setting(String key, String envVariable) {
-        return "default".equals(id) ? envVariable + " (harbor." + key + ")" : "harbor." + id + "." + key;
+        return "default".equals(id) ? envVariable + " (" + property(key) + ")" : property(key);
+    }
+
+    /** The property that sets {@code key} for this instance. */
+    public String property(String key) {
+        return property(id, key);
+    }
+
+    private static String property(String id, String key) {
+        return "default".equals(id) ? "harbor." + key : "harbor." + id + "." + key;
     }
 
     /** The settings holding this instance's robot credentials, for error messages. */

@@ -13,10 +13,11 @@ import java.time.Duration;
  * @param maxBatchDelay   the longest a webhook's events wait for others to share their batch
  * @param recheckAttempts how often a scan Harbor still shows as running is read again, {@code recheckDelay} apart
  * @param publicUrl       how Harbor reaches this connector, for the policies it registers, e.g. https://connector:8090
+ * @param policyInterval  how often the policies are compared (and written), the first time right after start
  */
 public record WebhookSettings(boolean enabled, String host, int port, String path, long maxBodyBytes, int queueSize,
                               int threads, Duration maxBatchDelay, int recheckAttempts, Duration recheckDelay,
-                              String publicUrl, String policyName) {
+                              String publicUrl, String policyName, Duration policyInterval) {
 
     public static WebhookSettings load(Settings s) {
         String path = "/" + s.string("webhook.path", "/harbor/webhook").replaceAll("^/+|/+$", "");
@@ -31,7 +32,12 @@ public record WebhookSettings(boolean enabled, String host, int port, String pat
                 s.longValue("webhook.max-body-size", 1_048_576), Math.max(1, s.integer("webhook.queue-size", 1000)),
                 Math.max(1, s.integer("webhook.threads", 4)), s.duration("webhook.max-batch-delay", "1s"),
                 Math.max(0, s.integer("webhook.recheck-attempts", 5)), s.duration("webhook.recheck-delay", "2s"),
-                s.string("webhook.public-url", "").replaceAll("/+$", ""), s.string("webhook.policy-name", "dynatrace-connector"));
+                s.string("webhook.public-url", "").replaceAll("/+$", ""), s.string("webhook.policy-name", "dynatrace-connector"),
+                s.duration("webhook.policy-interval", "1h"));
+    }
+
+    public String policySchedule() {
+        return HarborInstance.quartzSchedule("", policyInterval);
     }
 
     /** The address Harbor posts an instance's webhooks to, as the connector publishes it. */

@@ -8,6 +8,7 @@ import io.github.harbordt.harbor.HarborVersion;
 import io.github.harbordt.harbor.ReportMimeTypes;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -47,6 +48,7 @@ public final class HarborSimulator implements AutoCloseable {
     private static final Pattern REPO_ARTIFACTS = Pattern.compile("/api/v2\\.0/projects/([^/]+)/repositories/([^/]+)/artifacts");
     private static final Pattern PROJECT_ARTIFACTS = Pattern.compile("/api/v2\\.0/projects/([^/]+)/artifacts");
     private static final Pattern REPOSITORIES = Pattern.compile("/api/v2\\.0/projects/([^/]+)/repositories");
+    private static final Pattern POLICIES = Pattern.compile("/api/v2\\.0/projects/([^/]+)/webhook/policies(?:/(\\d+))?");
     private static final Pattern ARTIFACT = Pattern.compile("/api/v2\\.0/projects/([^/]+)/repositories/([^/]+)/artifacts/([^/]+)");
     private static final Pattern REPORT = Pattern.compile(
             "/api/v2\\.0/projects/([^/]+)/repositories/([^/]+)/artifacts/([^/]+)/additions/vulnerabilities");
@@ -210,6 +212,8 @@ public final class HarborSimulator implements AutoCloseable {
                 hook.run();
             }
             page(ex, path, query, rawQuery, items);
+        } else if ((m = POLICIES.matcher(path)).matches()) {
+            webhookPolicies(ex, m.group(1), m.group(2), query, rawQuery, authenticated);
         } else if (path.equals("/api/v2.0/projects")) {
             List<Object> items = new ArrayList<>();
             for (SimulatedRegistry.Project p : registry.projects()) {
@@ -277,6 +281,76 @@ public final class HarborSimulator implements AutoCloseable {
         } else {
             send(ex, 404, error("NOT_FOUND", "no route for " + path));
         }
+    }
+
+    /** The policy API of one project: GET (paged list or one), POST (201 + Location), PUT (200), as Harbor answers. */
+    private void webhookPolicies(HttpExchange ex, String project, String id, Map<String, String> query, String rawQuery,
+                                 boolean authenticated) throws IOException {
+        SimulatedRegistry.Project p = registry.projectByName(decode(project));
+        if (!visible(p, authenticated)) {
+            send(ex, 404, error("NOT_FOUND", "project not found"));
+            return;
+        }
+        if (!registry.policyPermission()) {
+            send(ex, 403, error("FORBIDDEN", "forbidden"));
+            return;
+        }
+        List<Map<String, Object>> policies = registry.webhookPolicies(p.name());
+        String method = ex.getRequestMethod();
+        if ("GET".equals(method) && id == null) {
+            page(ex, "/api/v2.0/projects/" + project + "/webhook/policies", query, rawQuery, new ArrayList<>(policies));
+            return;
+        }
+        if ("POST".equals(method) && id == null) {
+            Map<String, Object> body = policyBody(ex);
+            if (body == null) {
+                return;
+            }
+            if (policies.stream().anyMatch(x -> x.get("name").equals(body.get("name")))) {
+                send(ex, 409, error("CONFLICT", "policy " + body.get("name") + " already exists"));
+                return;
+            }
+            long created = registry.addWebhookPolicy(p.name(), body);
+            ex.getResponseHeaders().set("Location", "/api/v2.0/projects/" + project + "/webhook/policies/" + created);
+            ex.sendResponseHeaders(201, -1);
+            return;
+        }
+        Map<String, Object> existing = id == null ? null : policies.stream()
+                .filter(x -> String.valueOf(x.get("id")).equals(id)).findFirst().orElse(null);
+        if (existing == null) {
+            send(ex, 404, error("NOT_FOUND", "policy not found"));
+        } else if ("GET".equals(method)) {
+            sendJson(ex, existing);
+        } else if ("PUT".equals(method)) {
+            Map<String, Object> body = policyBody(ex);
+            if (body != null) {
+                body.put("id", existing.get("id"));
+                body.put("project_id", p.id());
+                policies.set(policies.indexOf(existing), body);
+                send(ex, 200, "");
+            }
+        } else {
+            send(ex, 405, error("METHOD_NOT_ALLOWED", method));
+        }
+    }
+
+    /** The request's policy, or null after answering 400 when it lacks what Harbor requires. */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> policyBody(HttpExchange ex) throws IOException {
+        Map<String, Object> body;
+        try (InputStream in = ex.getRequestBody()) {
+            body = json.readValue(in, Map.class);
+        } catch (IOException e) {
+            send(ex, 400, error("BAD_REQUEST", "invalid JSON"));
+            return null;
+        }
+        Object targets = body.get("targets");
+        if (body.get("name") == null || !(targets instanceof List<?> list) || list.isEmpty()
+                || !(list.get(0) instanceof Map<?, ?> target) || target.get("address") == null) {
+            send(ex, 400, error("BAD_REQUEST", "name and targets[].address are required"));
+            return null;
+        }
+        return body;
     }
 
     private boolean projectArtifactListSupported() {

@@ -20,6 +20,15 @@ public class HarborRequests {
 
     /** Exchange property: absolute URL of the next Harbor call. */
     public static final String URL = "harborUrl";
+    /** Exchange properties of a write ({@code direct:harbor-write}): {@code POST} or {@code PUT}, and the object to send. */
+    public static final String WRITE_METHOD = "harborWriteMethod";
+    public static final String WRITE_BODY = "harborWriteBody";
+    /** Exchange property: the permissions a 403 asks for, when the call needs others than the crawl's. */
+    public static final String PERMISSIONS = "harborPermissions";
+    /** Exchange property: the endpoint (with its method) of the write being made. */
+    public static final String WRITE_ENDPOINT = "harborWriteEndpoint";
+    private static final String CRAWL_PERMISSIONS =
+            "project:list (system) and repository:list, artifact:list/read, artifact-addition:read (all projects)";
 
     private final ObjectMapper mapper;
 
@@ -34,8 +43,21 @@ public class HarborRequests {
 
     /** The endpoint all of an instance's calls go through; the exact URL of each call comes from {@code CamelHttpUri}. */
     public static String endpointUri(HarborInstance instance) {
+        return endpointUri(instance, "GET");
+    }
+
+    private static String endpointUri(HarborInstance instance, String method) {
         return componentName(instance) + "://" + instance.url().replaceFirst("^(?i)https?://", "")
-                + "?httpMethod=GET&throwExceptionOnFailure=false";
+                + "?httpMethod=" + method + "&throwExceptionOnFailure=false";
+    }
+
+    /** A POST or PUT of {@link #WRITE_BODY} as JSON to {@link #URL}, with the same headers as a read. */
+    public void prepareWrite(Exchange exchange) throws IOException {
+        prepare(exchange);
+        String method = exchange.getProperty(WRITE_METHOD, String.class);
+        exchange.setProperty(WRITE_ENDPOINT, endpointUri(HarborCycle.of(exchange).instance(), method));
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        exchange.getMessage().setBody(mapper.writeValueAsBytes(exchange.getProperty(WRITE_BODY)));
     }
 
     public void prepare(Exchange exchange) {
@@ -46,6 +68,7 @@ public class HarborRequests {
         // headers stay: without their counter, retries would never end
         message.removeHeaders("*", "CamelRedeliver*");
         message.setBody(null);
+        exchange.removeProperty(WRITE_ENDPOINT);
         message.setHeader(Exchange.HTTP_URI, exchange.getProperty(URL, String.class));
         message.setHeader("Accept", "application/json");
         message.setHeader("X-Accept-Vulnerabilities", ReportMimeTypes.ACCEPT_HEADER);
@@ -66,7 +89,8 @@ public class HarborRequests {
         int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         String url = exchange.getProperty(URL, String.class);
         String path = url.startsWith(cycle.instance().url()) ? url.substring(cycle.instance().url().length()) : url;
-        if (status == 200) {
+        String method = exchange.getProperty(WRITE_ENDPOINT) == null ? "GET" : exchange.getProperty(WRITE_METHOD, String.class);
+        if (status == 200 || status == 201) {
             try (InputStream body = message.getBody(InputStream.class)) {
                 JsonNode json = body == null ? mapper.nullNode() : mapper.readTree(body);
                 message.setBody(json == null ? mapper.nullNode() : json);
@@ -80,7 +104,7 @@ public class HarborRequests {
             case 401 -> new HarborException(where + ": the robot account was not accepted. Check "
                     + cycle.instance().credentialSettings() + " (a robot's user name starts with robot$).", status);
             case 403 -> new HarborException(where + ": the robot account lacks a permission. Give it "
-                    + "project:list (system) and repository:list, artifact:list/read, artifact-addition:read (all projects).", status);
+                    + exchange.getProperty(PERMISSIONS, CRAWL_PERMISSIONS, String.class) + ".", status);
             case 404 -> new HarborNotFoundException(where);
             case 422 -> new HarborException(where + ": Harbor rejected the query (harbor.page-size must be at most 100).", status);
             default -> status == 429 || status >= 500

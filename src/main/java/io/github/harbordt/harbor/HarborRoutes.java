@@ -25,6 +25,8 @@ public class HarborRoutes extends RouteBuilder {
     public static final String SCAN = "direct:harbor-scan";
     /** One Harbor GET of the URL in the {@link HarborRequests#URL} property, retried when transient; body = JSON. */
     public static final String GET = "direct:harbor-get";
+    /** One POST or PUT ({@link HarborRequests#WRITE_METHOD}, {@link HarborRequests#WRITE_BODY}); not retried. */
+    public static final String WRITE = "direct:harbor-write";
 
     private final ScanCycles cycles;
     private final SystemInfo systemInfo = new SystemInfo();
@@ -149,6 +151,13 @@ public class HarborRoutes extends RouteBuilder {
                     .retryAttemptedLogLevel(LoggingLevel.WARN).logExhausted(false)
                 .end()
                 .to("direct:harbor-request");
+
+        // writes are not retried: the next pass (webhook.policy-interval) compares and writes again
+        from(WRITE).routeId("harbor-write")
+                .errorHandler(noErrorHandler())
+                .bean(requests, "prepareWrite")
+                .toD("${exchangeProperty." + HarborRequests.WRITE_ENDPOINT + "}").id("harbor-write-http")
+                .bean(requests, "read");
 
         from("direct:harbor-request").routeId("harbor-request")
                 .errorHandler(noErrorHandler())

@@ -30,6 +30,11 @@ public record HarborVersion(int major, int minor, int patch) implements Comparab
         return atLeast(2, 12);
     }
 
+    /** Webhook policies can ask for the CloudEvents payload format since 2.8. */
+    public boolean hasCloudEvents() {
+        return atLeast(2, 8);
+    }
+
     /** {@code GET /auditlog-exts} (with login, user, robot and configuration events) replaced the old table in 2.13. */
     public boolean hasAuditLogExts() {
         return atLeast(2, 13);

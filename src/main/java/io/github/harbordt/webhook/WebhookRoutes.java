@@ -1,14 +1,18 @@
 package io.github.harbordt.webhook;
 
 import io.github.harbordt.config.WebhookSettings;
+import io.github.harbordt.harbor.HarborPages;
 import io.github.harbordt.harbor.HarborRequests;
 import io.github.harbordt.harbor.HarborRoutes;
 import io.github.harbordt.pipeline.ScanCycles;
 import io.github.harbordt.pipeline.ScanNotFinishedException;
+import io.github.harbordt.pipeline.SystemInfo;
 import io.github.harbordt.pipeline.WebhookScans;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.ExchangeTimedOutException;
 import org.apache.camel.builder.RouteBuilder;
+
+import java.util.List;
 
 /**
  * Harbor's webhooks. The receiving route only checks and queues, so Harbor has its answer in milliseconds (it gives
@@ -19,17 +23,24 @@ import org.apache.camel.builder.RouteBuilder;
 public class WebhookRoutes extends RouteBuilder {
 
     public static final String RECEIVER_ROUTE = "harbor-webhook-receiver";
+    public static final String POLICY_SCHEDULE_TEMPLATE = "harbor-webhook-policy-schedule";
+    /** One pass over an instance's projects (header {@link ScanCycles#INSTANCE_HEADER}); body = what a dry run would change. */
+    public static final String POLICIES = "direct:harbor-webhook-policies";
 
     private final WebhookSettings settings;
     private final WebhookReceiver receiver;
     private final WebhookScans scans;
     private final ScanCycles cycles;
+    private final WebhookPolicies policies;
+    private final SystemInfo systemInfo = new SystemInfo();
 
-    public WebhookRoutes(WebhookSettings settings, WebhookReceiver receiver, WebhookScans scans, ScanCycles cycles) {
+    public WebhookRoutes(WebhookSettings settings, WebhookReceiver receiver, WebhookScans scans, ScanCycles cycles,
+                         WebhookPolicies policies) {
         this.settings = settings;
         this.receiver = receiver;
         this.scans = scans;
         this.cycles = cycles;
+        this.policies = policies;
     }
 
     @Override
@@ -85,5 +96,37 @@ public class WebhookRoutes extends RouteBuilder {
                 .errorHandler(noErrorHandler())
                 .to(HarborRoutes.GET).id("webhook-artifact-get")
                 .setBody(method(cycles, "select"));
+
+        routeTemplate(POLICY_SCHEDULE_TEMPLATE)
+                .templateParameter("instance").templateParameter("schedule")
+                .from("quartz:harbor/{{instance}}-webhook-policies?{{schedule}}&stateful=true&trigger.misfireInstruction=2")
+                .setHeader(ScanCycles.INSTANCE_HEADER, constant("{{instance}}"))
+                .to(POLICIES);
+
+        from(POLICIES).routeId("harbor-webhook-policies")
+                .doTry()
+                    .setProperty(HarborRequests.URL, method(policies, "begin"))
+                    .to(HarborRoutes.GET).id("policies-systeminfo")
+                    .bean(systemInfo, "check")
+                    .setProperty(HarborRequests.URL, method(policies, "projectsUrl"))
+                    .setProperty(HarborPages.PAGE_ROUTE, constant("direct:harbor-webhook-policy-projects"))
+                    .to("direct:harbor-list")
+                    .setBody(method(policies, "finish"))
+                .doCatch(Exception.class)
+                    .bean(policies, "abort")
+                    .setBody(constant(List.of()))
+                .end();
+
+        from("direct:harbor-webhook-policy-projects").routeId("harbor-webhook-policy-projects")
+                .split(body()).stopOnException()
+                    .filter(method(policies, "project"))
+                        .setProperty(HarborRequests.URL, method(policies, "policiesUrl"))
+                        .to(HarborRoutes.GET).id("policies-list")
+                        .filter(method(policies, "plan"))
+                            .to(HarborRoutes.WRITE).id("policies-write")
+                            .bean(policies, "written")
+                        .end()
+                    .end()
+                .end();
     }
 }
