@@ -129,19 +129,22 @@ public final class Connector {
      */
     public void schedule(CamelContext ctx) throws Exception {
         for (HarborInstance instance : instances.values()) {
-            TemplatedRouteBuilder.builder(ctx, HarborRoutes.SCHEDULE_TEMPLATE)
-                    .routeId("harbor-" + instance.id() + "-scans")
-                    .parameter("instance", instance.id())
-                    .parameter("schedule", instance.quartzSchedule())
-                    .add();
+            schedule(ctx, instance, "scans", instance.quartzSchedule(), HarborRoutes.SCAN_CYCLE);
             if (instance.audit().enabled()) {
-                TemplatedRouteBuilder.builder(ctx, AuditRoutes.SCHEDULE_TEMPLATE)
-                        .routeId("harbor-" + instance.id() + "-audit")
-                        .parameter("instance", instance.id())
-                        .parameter("schedule", instance.audit().quartzSchedule())
-                        .add();
+                schedule(ctx, instance, "audit", instance.audit().quartzSchedule(), AuditRoutes.AUDIT_CYCLE);
             }
         }
+    }
+
+    /** Adds the Quartz route {@code harbor-<id>-<task>} that sends the instance's id to {@code target}. */
+    private static void schedule(CamelContext ctx, HarborInstance instance, String task, String quartzOptions, String target) {
+        TemplatedRouteBuilder.builder(ctx, HarborRoutes.SCHEDULE_TEMPLATE)
+                .routeId("harbor-" + instance.id() + "-" + task)
+                .parameter("instance", instance.id())
+                .parameter("task", task)
+                .parameter("schedule", quartzOptions)
+                .parameter("target", target)
+                .add();
     }
 
     /**
@@ -175,11 +178,7 @@ public final class Connector {
                 new WebhookPolicies(instances, webhooks)));
         for (HarborInstance instance : instances.values()) {
             if (instance.webhook().policy() != HarborInstance.PolicyMode.OFF) {
-                TemplatedRouteBuilder.builder(ctx, WebhookRoutes.POLICY_SCHEDULE_TEMPLATE)
-                        .routeId("harbor-" + instance.id() + "-webhook-policies")
-                        .parameter("instance", instance.id())
-                        .parameter("schedule", webhooks.policySchedule())
-                        .add();
+                schedule(ctx, instance, "webhook-policies", webhooks.policySchedule(), WebhookRoutes.POLICIES);
             }
         }
     }

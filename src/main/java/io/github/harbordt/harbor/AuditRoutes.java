@@ -10,12 +10,11 @@ import org.apache.camel.builder.RouteBuilder;
 /**
  * The audit-log read: systeminfo check (which decides the table), then each audit stream page by page in id order,
  * mapped to log records and handed to the audit batcher. One Quartz route per Harbor instance comes from the
- * {@code harbor-audit-schedule} template; the Harbor calls go through the shared {@code direct:harbor-get}.
+ * {@code harbor-schedule} template; the Harbor calls go through the shared {@code direct:harbor-get}.
  */
 public class AuditRoutes extends RouteBuilder {
 
     public static final String AUDIT_CYCLE = "direct:harbor-audit-cycle";
-    public static final String SCHEDULE_TEMPLATE = "harbor-audit-schedule";
 
     private final AuditCycles cycles;
     private final SystemInfo systemInfo = new SystemInfo();
@@ -26,12 +25,6 @@ public class AuditRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        routeTemplate(SCHEDULE_TEMPLATE)
-                .templateParameter("instance").templateParameter("schedule")
-                .from("quartz:harbor/{{instance}}-audit?{{schedule}}&stateful=true&trigger.misfireInstruction=2")
-                .setHeader(ScanCycles.INSTANCE_HEADER, constant("{{instance}}"))
-                .to(AUDIT_CYCLE);
-
         // the body ends as the cycle's CycleResult
         from(AUDIT_CYCLE).routeId("harbor-audit-cycle")
                 .choice()

@@ -13,14 +13,15 @@ import java.time.Duration;
 
 /**
  * The scan crawl: systeminfo check, projects, (repositories,) artifacts page by page, each new scan's report, mapping,
- * and hand-over to the batcher. One Quartz route per Harbor instance comes from the {@code harbor-scan-schedule}
- * template. The Harbor request routes at the end ({@code direct:harbor-get}) serve the audit-log read too: they take the
+ * and hand-over to the batcher. Every scheduled task of an instance (this crawl, the audit-log read, the webhook
+ * policies) is a Quartz route from the {@code harbor-schedule} template. The Harbor request routes at the end ({@code direct:harbor-get}) serve the audit-log read too: they take the
  * instance from the {@link io.github.harbordt.pipeline.HarborCycle} property.
  */
 public class HarborRoutes extends RouteBuilder {
 
     public static final String SCAN_CYCLE = "direct:harbor-scan-cycle";
-    public static final String SCHEDULE_TEMPLATE = "harbor-scan-schedule";
+    /** Parameters: {@code instance}, {@code task} (names the route), {@code schedule} (Quartz options), {@code target}. */
+    public static final String SCHEDULE_TEMPLATE = "harbor-schedule";
     /** Reads the report of the selected artifact's scan (a failed scan has none), maps it and hands the events to the batcher. */
     public static final String SCAN = "direct:harbor-scan";
     /** One Harbor GET of the URL in the {@link HarborRequests#URL} property, retried when transient; body = JSON. */
@@ -48,12 +49,13 @@ public class HarborRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        // stateful: Quartz never starts a cycle while the previous one of the same instance still runs
+        // stateful: Quartz never starts a task while its previous run for the same instance still runs
         routeTemplate(SCHEDULE_TEMPLATE)
-                .templateParameter("instance").templateParameter("schedule")
-                .from("quartz:harbor/{{instance}}-scans?{{schedule}}&stateful=true&trigger.misfireInstruction=2")
+                .templateParameter("instance").templateParameter("task").templateParameter("schedule")
+                .templateParameter("target")
+                .from("quartz:harbor/{{instance}}-{{task}}?{{schedule}}&stateful=true&trigger.misfireInstruction=2")
                 .setHeader(ScanCycles.INSTANCE_HEADER, constant("{{instance}}"))
-                .to(SCAN_CYCLE);
+                .to("{{target}}");
 
         // the body ends as the cycle's CycleResult
         from(SCAN_CYCLE).routeId("harbor-scan-cycle")

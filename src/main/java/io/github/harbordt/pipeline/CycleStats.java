@@ -24,6 +24,12 @@ public final class CycleStats {
                 + " dead_lettered=" + deadLettered + " rejected_records=" + rejected + " harbor_requests=" + harborRequests;
     }
 
+    /** A webhook's check: its events join the instance's batches, so batches and bytes are the crawl line's. */
+    public String webhookSummary() {
+        return "scans_new=" + scansNew + " scans_already_delivered=" + scansAlreadyDelivered + " findings=" + findings
+                + " below_min_severity=" + belowMinSeverity + " rejected_records=" + rejected + " harbor_requests=" + harborRequests;
+    }
+
     public String auditSummary() {
         return "audit_rows=" + auditRows + " batches=" + batches + " bytes=" + bytes + " refused_by_dynatrace=" + refused
                 + " dead_lettered=" + deadLettered + " rejected_records=" + rejected + " harbor_requests=" + harborRequests;

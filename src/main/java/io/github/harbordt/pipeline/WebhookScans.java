@@ -120,7 +120,7 @@ public class WebhookScans {
         WebhookCall call = call(exchange);
         HarborCycle cycle = HarborCycle.of(exchange);
         if (cycle != null) {
-            LOG.info("Harbor '{}' webhook {}: {} seconds={}", call.instanceId(), describe(exchange), cycle.stats().summary(),
+            LOG.info("Harbor '{}' webhook {}: {} seconds={}", call.instanceId(), describe(exchange), cycle.stats().webhookSummary(),
                     String.format("%.2f", cycle.seconds()));
         }
         Pending p = pending(call.instanceId());

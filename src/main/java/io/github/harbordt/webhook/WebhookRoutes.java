@@ -23,7 +23,6 @@ import java.util.List;
 public class WebhookRoutes extends RouteBuilder {
 
     public static final String RECEIVER_ROUTE = "harbor-webhook-receiver";
-    public static final String POLICY_SCHEDULE_TEMPLATE = "harbor-webhook-policy-schedule";
     /** One pass over an instance's projects (header {@link ScanCycles#INSTANCE_HEADER}); body = what a dry run would change. */
     public static final String POLICIES = "direct:harbor-webhook-policies";
 
@@ -96,12 +95,6 @@ public class WebhookRoutes extends RouteBuilder {
                 .errorHandler(noErrorHandler())
                 .to(HarborRoutes.GET).id("webhook-artifact-get")
                 .setBody(method(cycles, "select"));
-
-        routeTemplate(POLICY_SCHEDULE_TEMPLATE)
-                .templateParameter("instance").templateParameter("schedule")
-                .from("quartz:harbor/{{instance}}-webhook-policies?{{schedule}}&stateful=true&trigger.misfireInstruction=2")
-                .setHeader(ScanCycles.INSTANCE_HEADER, constant("{{instance}}"))
-                .to(POLICIES);
 
         from(POLICIES).routeId("harbor-webhook-policies")
                 .doTry()
