@@ -1,0 +1,170 @@
+package io.github.harbordt.runtime;
+
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Pod;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * What runs, at one moment, in every configured cluster: running containers by image digest, the repositories of
+ * running containers whose digest is unknown, and which clusters could not be listed. Immutable once built; a
+ * refresh builds a new one. Lookups are hash lookups, so matching costs the same whatever the inventory's size.
+ */
+public final class RuntimeInventory {
+
+    private final Map<String, List<RunningContainer>> byDigest;
+    private final Set<String> unresolvedRepositories;
+    private final Map<String, String> unlistedClusters;
+    private final Stats stats;
+
+    /** Counts of the last build, for the refresh log line. */
+    public record Stats(int pods, int runningContainers, int unresolved, int digests) {
+    }
+
+    private RuntimeInventory(Map<String, List<RunningContainer>> byDigest, Set<String> unresolvedRepositories,
+                             Map<String, String> unlistedClusters, Stats stats) {
+        this.byDigest = byDigest;
+        this.unresolvedRepositories = unresolvedRepositories;
+        this.unlistedClusters = unlistedClusters;
+        this.stats = stats;
+    }
+
+    /** Before the first listing every cluster is unlisted: everything is UNKNOWN, nothing NOT_RUNNING. */
+    public static RuntimeInventory notListedYet(Collection<String> clusters) {
+        Map<String, String> unlisted = new TreeMap<>();
+        clusters.forEach(c -> unlisted.put(c, "not listed yet"));
+        return new RuntimeInventory(Map.of(), Set.of(), unlisted, new Stats(0, 0, 0, 0));
+    }
+
+    public Stats stats() {
+        return stats;
+    }
+
+    /** The clusters this inventory knows nothing of, with why. */
+    public Map<String, String> unlistedClusters() {
+        return unlistedClusters;
+    }
+
+    /**
+     * The runtime context of an image: {@code digest} and its {@code aliases} (the other digests of a multi-platform
+     * image) looked up; {@code repository} (full name, e.g. {@code library/nginx}) decides between NOT_RUNNING and
+     * UNKNOWN when a container of that repository runs under a tag nobody could resolve.
+     */
+    public RuntimeContext contextOf(String digest, List<String> aliases, String repository) {
+        List<RunningContainer> found = new ArrayList<>(byDigest.getOrDefault(digest, List.of()));
+        for (String alias : aliases) {
+            found.addAll(byDigest.getOrDefault(alias, List.of()));
+        }
+        if (found.isEmpty()) {
+            boolean maybe = !unlistedClusters.isEmpty() || unresolvedRepositories.contains(repository);
+            return maybe ? RuntimeContext.unknown() : RuntimeContext.notRunning();
+        }
+        Set<String> clusters = new TreeSet<>();
+        Set<String> namespaces = new TreeSet<>();
+        Set<Workload> workloads = new TreeSet<>(Comparator.comparing(Workload::kind).thenComparing(Workload::name));
+        Set<String> stages = new TreeSet<>();
+        for (RunningContainer c : found) {
+            clusters.add(c.cluster());
+            namespaces.add(c.namespace());
+            workloads.add(c.workload());
+            if (c.stage() != null) {
+                stages.add(c.stage());
+            }
+        }
+        return new RuntimeContext(RuntimeContext.Status.RUNNING, found.size(), List.copyOf(clusters),
+                List.copyOf(namespaces), workloads.stream().map(Workload::kind).toList(),
+                workloads.stream().map(Workload::name).toList(), List.copyOf(stages));
+    }
+
+    /** Collects one listing per cluster, then {@link #build()}s the inventory. */
+    public static final class Builder {
+        private final Map<String, List<RunningContainer>> byDigest = new HashMap<>();
+        private final Set<String> unresolved = new HashSet<>();
+        private final Map<String, String> unlisted = new LinkedHashMap<>();
+        private int pods;
+        private int running;
+        private int unresolvedCount;
+
+        /** Adds a cluster's pods; only containers in state running count. */
+        public Builder listed(String cluster, Collection<Pod> clusterPods, Collection<Namespace> namespaces, StageRules stages) {
+            Map<String, Map<String, String>> namespaceLabels = new HashMap<>();
+            for (Namespace n : namespaces) {
+                namespaceLabels.put(n.getMetadata().getName(), n.getMetadata().getLabels());
+            }
+            for (Pod pod : clusterPods) {
+                pods++;
+                if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+                    continue;
+                }
+                String namespace = pod.getMetadata().getNamespace();
+                Workload workload = Workload.of(pod);
+                String stage = stages.stageOf(pod.getMetadata().getLabels(), namespaceLabels.get(namespace), namespace);
+                Map<String, String> specImages = new HashMap<>();
+                if (pod.getSpec() != null && pod.getSpec().getContainers() != null) {
+                    pod.getSpec().getContainers().forEach(c -> specImages.put(c.getName(), c.getImage()));
+                }
+                for (ContainerStatus cs : pod.getStatus().getContainerStatuses()) {
+                    if (cs.getState() == null || cs.getState().getRunning() == null) {
+                        continue;
+                    }
+                    running++;
+                    ContainerImage ci = ContainerImage.of(cs.getImageID(), image(specImages.get(cs.getName()), cs.getImage()));
+                    if (ci.resolved()) {
+                        byDigest.computeIfAbsent(ci.digest(), d -> new ArrayList<>(1))
+                                .add(new RunningContainer(cluster, namespace, workload, stage));
+                    } else {
+                        unresolvedCount++;
+                        addWithSuffixes(ci.repositoryPath());
+                    }
+                }
+            }
+            return this;
+        }
+
+        /** A digest-pinned reference wins (the pod's own, then the runtime's); else what the pod asked for. */
+        private static String image(String spec, String status) {
+            if (spec != null && spec.contains("@sha256:")) {
+                return spec;
+            }
+            if (status != null && status.contains("@sha256:")) {
+                return status;
+            }
+            return spec != null ? spec : status;
+        }
+
+        /**
+         * A proxy-cache or mirror path ends with the repository name ({@code proxy/library/nginx} for
+         * {@code library/nginx}): every {@code /}-suffix is kept, so the lookup stays one hash probe.
+         */
+        private void addWithSuffixes(String path) {
+            String rest = path;
+            unresolved.add(rest);
+            for (int slash = rest.indexOf('/'); slash >= 0; slash = rest.indexOf('/')) {
+                rest = rest.substring(slash + 1);
+                unresolved.add(rest);
+            }
+        }
+
+        /** The cluster could not be listed: nothing is NOT_RUNNING while it is unknown. */
+        public Builder unlisted(String cluster, String problem) {
+            unlisted.put(cluster, problem);
+            return this;
+        }
+
+        public RuntimeInventory build() {
+            return new RuntimeInventory(Map.copyOf(byDigest), Set.copyOf(unresolved), Map.copyOf(unlisted),
+                    new Stats(pods, running, unresolvedCount, byDigest.size()));
+        }
+    }
+}
