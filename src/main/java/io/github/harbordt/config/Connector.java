@@ -19,6 +19,12 @@ import io.github.harbordt.state.Database;
 import io.github.harbordt.state.DeadLetterStore;
 import io.github.harbordt.state.StateStore;
 import io.github.harbordt.pipeline.WebhookScans;
+import io.github.harbordt.demo.DemoCluster;
+import io.github.harbordt.runtime.InventorySource;
+import io.github.harbordt.runtime.KubernetesSource;
+import io.github.harbordt.runtime.PodListSource;
+import io.github.harbordt.runtime.RuntimeContexts;
+import io.github.harbordt.runtime.RuntimeRoutes;
 import io.github.harbordt.webhook.WebhookPolicies;
 import io.github.harbordt.webhook.WebhookReceiver;
 import io.github.harbordt.webhook.WebhookRoutes;
@@ -40,6 +46,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,6 +75,7 @@ public final class Connector {
     private final DefaultAggregateController batcher = new DefaultAggregateController();
     private final WebhookSettings webhooks;
     private final Clock clock;
+    private final RuntimeContexts runtimes;
     private VertxPlatformHttpServer webhookServer;
 
     private Connector(CamelContext ctx, Settings s, Clock clock) throws Exception {
@@ -87,9 +95,10 @@ public final class Connector {
         this.ledger = new DeliveryLedger(state);
         this.webhooks = WebhookSettings.load(s);
         this.clock = clock;
+        this.runtimes = runtimeContexts(RuntimeSettings.load(s));
         DefaultAggregateController auditBatcher = new DefaultAggregateController();
         this.cycles = new ScanCycles(instances, state, ledger, batcher, dynatrace,
-                s.duration("state.delivered-scan-retention", "7d"), clock);
+                s.duration("state.delivered-scan-retention", "7d"), runtimes.aliases(), clock);
         this.audits = new AuditCycles(instances, state, deadLetters, ledger, auditBatcher, dynatrace,
                 new AuditLogMapper(dynatrace.extraAttributes()), json, clock);
 
@@ -101,15 +110,19 @@ public final class Connector {
             ctx.addComponent(HarborRequests.componentName(instance), harborHttp(instance));
         }
         ScanEventsProcessor mapping = new ScanEventsProcessor(new SecurityEventMapper(dynatrace.extraAttributes()), json,
-                deadLetters, ledger, dynatrace);
+                deadLetters, ledger, runtimes, dynatrace);
         ctx.addRoutes(new DeliveryRoutes(dynatrace, new DynatraceRequests(dynatrace, ledger, deadLetters, json), batcher,
                 auditBatcher, deliveryPool(ctx, s.integer("dynatrace.delivery-threads", 2))));
         ctx.addRoutes(new HarborRoutes(cycles, new HarborRequests(json), new HarborPages(), mapping,
                 s.integer("harbor.retries", 3), s.duration("harbor.retry-delay", "2s")));
         ctx.addRoutes(new AuditRoutes(audits));
+        if (runtimes.enabled()) {
+            ctx.addRoutes(new RuntimeRoutes(runtimes, RuntimeSettings.load(s).refreshInterval()));
+        }
         ctx.addService(new ServiceSupport() {
             @Override
             protected void doStop() {
+                runtimes.close();
                 database.close();
                 if (demo != null) {
                     demo.close();
@@ -186,6 +199,23 @@ public final class Connector {
     /** The port the webhook receiver listens on (the bound one when webhook.port is 0); -1 when it is off. */
     public int webhookPort() {
         return webhookServer == null ? -1 : webhookServer.getPort();
+    }
+
+    /**
+     * The configured clusters' inventory sources; with the demo registry and no cluster configured, its demo cluster,
+     * so the first run shows runtime context and the funnel too.
+     */
+    private RuntimeContexts runtimeContexts(RuntimeSettings settings) throws IOException {
+        List<InventorySource> sources = new ArrayList<>();
+        for (RuntimeSettings.Cluster c : settings.clusters()) {
+            sources.add(c.podsFile().isEmpty() ? new KubernetesSource(c) : new PodListSource(c.name(), Path.of(c.podsFile()), c.stages()));
+        }
+        if (sources.isEmpty() && demo != null) {
+            sources.add(DemoCluster.of(demo.registry()));
+            LOG.warn("No cluster configured (runtime.clusters is empty): runtime context comes from the demo registry's demo cluster");
+        }
+        return sources.isEmpty() ? RuntimeContexts.off()
+                : new RuntimeContexts(sources, settings.productionStage(), settings.firstListingWait());
     }
 
     private HarborSimulator startDemoIfUnconfigured(Map<String, HarborInstance> configured, Clock clock) throws IOException {
@@ -284,6 +314,10 @@ public final class Connector {
 
     public DynatraceSettings dynatrace() {
         return dynatrace;
+    }
+
+    public RuntimeContexts runtimes() {
+        return runtimes;
     }
 
     public ObjectMapper json() {

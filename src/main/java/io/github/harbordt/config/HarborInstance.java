@@ -3,6 +3,7 @@ package io.github.harbordt.config;
 import io.github.harbordt.harbor.HarborPaging;
 import io.github.harbordt.harbor.NameFilter;
 import io.github.harbordt.mapping.RiskLevel;
+import io.github.harbordt.runtime.FindingsFilter;
 
 import java.net.URI;
 import java.time.Duration;
@@ -16,7 +17,7 @@ public record HarborInstance(String id, String url, String username, String pass
                              String cron, Duration interval, Duration lookBack, Duration overlap, boolean backfill,
                              NameFilter projects, NameFilter repositories, RiskLevel minSeverity,
                              int pageSize, int maxPages, Duration connectTimeout, Duration responseTimeout,
-                             AuditSettings audit, Webhook webhook) {
+                             AuditSettings audit, Webhook webhook, FindingsFilter sendFindings) {
 
     /** What the connector does about the webhook policies in the instance's projects. */
     public enum PolicyMode { OFF, DRY_RUN, APPLY }
@@ -59,14 +60,15 @@ public record HarborInstance(String id, String url, String username, String pass
                 new NameFilter(s.string("repositories.include", ""), s.string("repositories.exclude", "")),
                 min, pageSize, s.integer("max-pages", 10_000), s.duration("connect-timeout", "10s"),
                 s.duration("response-timeout", "60s"), AuditSettings.load(s),
-                new Webhook(s.string("webhook.secret", ""), policyMode(id, s.string("webhook.policy", "off"))));
+                new Webhook(s.string("webhook.secret", ""), policyMode(id, s.string("webhook.policy", "off"))),
+                FindingsFilter.parse(property(id, "send-findings"), s.string("send-findings", "all")));
     }
 
     /** The same instance pointed at the built-in demo registry. */
     public HarborInstance withDemoRegistry(String demoUrl, String demoUser, String demoPassword) {
         return new HarborInstance(id, demoUrl, demoUser, demoPassword, "demo-harbor.local", cron, interval, lookBack,
                 overlap, backfill, projects, repositories, minSeverity, pageSize, maxPages, connectTimeout,
-                responseTimeout, audit, webhook);
+                responseTimeout, audit, webhook, sendFindings);
     }
 
     private static PolicyMode policyMode(String id, String value) {

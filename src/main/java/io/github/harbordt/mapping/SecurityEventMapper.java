@@ -1,5 +1,7 @@
 package io.github.harbordt.mapping;
 
+import io.github.harbordt.runtime.RuntimeContext;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +26,8 @@ public final class SecurityEventMapper {
         this.extraAttributes = Map.copyOf(extraAttributes);
     }
 
-    public Map<String, Object> scanEvent(ScannedArtifact artifact) {
+    /** @param runtime where the image runs; null when no cluster is configured (no runtime fields then) */
+    public Map<String, Object> scanEvent(ScannedArtifact artifact, RuntimeContext runtime) {
         ScanSummary scan = artifact.scan();
         Map<String, Object> e = new LinkedHashMap<>(32);
         e.put("event.id", EventIds.nameBased("scan", artifact.objectId(), scan.reportId()));
@@ -38,11 +41,12 @@ public final class SecurityEventMapper {
         putIfPresent(e, "scan.time.started", scan.startTime());
         e.put("scan.time.completed", scan.endTime());
         putIfPresent(e, "scan.findings.total", scan.findingsTotal());
+        runtimeFields(e, runtime);
         e.putAll(extraAttributes);
         return e;
     }
 
-    public Map<String, Object> findingEvent(ScannedArtifact artifact, Vulnerability v) {
+    public Map<String, Object> findingEvent(ScannedArtifact artifact, Vulnerability v, RuntimeContext runtime) {
         ScanSummary scan = artifact.scan();
         RiskLevel risk = RiskLevel.ofSeverity(v.severity());
         String findingId = EventIds.findingId(artifact.digest(), v.id(), v.packageName(), v.version());
@@ -90,8 +94,30 @@ public final class SecurityEventMapper {
         e.put("scan.id", scan.reportId());
         e.put("scan.name", scan.reportId());
         e.put("scan.time.completed", scan.endTime());
+        runtimeFields(e, runtime);
         e.putAll(extraAttributes);
         return e;
+    }
+
+    /**
+     * Where the image runs (README, "Runtime context"): Dynatrace's Kubernetes attribute names, as lists because
+     * one image runs in many places, and {@code runtime.status}, which also says when it is not known.
+     */
+    private static void runtimeFields(Map<String, Object> e, RuntimeContext runtime) {
+        if (runtime == null) {
+            return;
+        }
+        e.put("runtime.status", runtime.status().name());
+        e.put("runtime.containers.running", runtime.runningContainers());
+        if (runtime.running()) {
+            e.put("k8s.cluster.name", runtime.clusters());
+            e.put("k8s.namespace.name", runtime.namespaces());
+            e.put("k8s.workload.kind", runtime.workloadKinds());
+            e.put("k8s.workload.name", runtime.workloadNames());
+            if (!runtime.stages().isEmpty()) {
+                e.put("deployment.release_stage", runtime.stages());
+            }
+        }
     }
 
     /** Harbor's final scan statuses in words; a failed scan's event says so, and {@code scan.status} carries it too. */

@@ -18,16 +18,32 @@ public final class CycleStats {
     /** Log records Dynatrace dropped from batches it otherwise kept (partial success); dead-lettered. */
     public final AtomicLong refused = new AtomicLong();
 
+    /** The alert-reduction funnel over every finding read: all, critical, critical running, critical in production. */
+    public final AtomicLong funnelAll = new AtomicLong();
+    public final AtomicLong funnelCritical = new AtomicLong();
+    public final AtomicLong funnelRunning = new AtomicLong();
+    public final AtomicLong funnelProduction = new AtomicLong();
+    /** Findings not sent because of harbor.send-findings. */
+    public final AtomicLong filteredByRuntime = new AtomicLong();
+
     public String summary() {
         return "artifacts_seen=" + artifactsSeen + " scans_new=" + scansNew + " scans_already_delivered="
-                + scansAlreadyDelivered + " findings=" + findings + " below_min_severity=" + belowMinSeverity + " batches=" + batches + " bytes=" + bytes
-                + " dead_lettered=" + deadLettered + " rejected_records=" + rejected + " harbor_requests=" + harborRequests;
+                + scansAlreadyDelivered + " findings=" + findings + " below_min_severity=" + belowMinSeverity
+                + " filtered_by_runtime=" + filteredByRuntime + " batches=" + batches + " bytes=" + bytes
+                + " dead_lettered=" + deadLettered + " rejected_records=" + rejected + " harbor_requests=" + harborRequests
+                + " " + funnel();
+    }
+
+    /** all → critical → critical on running containers → critical in production. */
+    public String funnel() {
+        return "funnel=" + funnelAll + ">" + funnelCritical + ">" + funnelRunning + ">" + funnelProduction;
     }
 
     /** A webhook's check: its events join the instance's batches, so batches and bytes are the crawl line's. */
     public String webhookSummary() {
         return "scans_new=" + scansNew + " scans_already_delivered=" + scansAlreadyDelivered + " findings=" + findings
-                + " below_min_severity=" + belowMinSeverity + " rejected_records=" + rejected + " harbor_requests=" + harborRequests;
+                + " below_min_severity=" + belowMinSeverity + " filtered_by_runtime=" + filteredByRuntime
+                + " rejected_records=" + rejected + " harbor_requests=" + harborRequests + " " + funnel();
     }
 
     public String auditSummary() {

@@ -7,6 +7,7 @@ import io.github.harbordt.dynatrace.Sink;
 import io.github.harbordt.harbor.ArtifactSelector;
 import io.github.harbordt.harbor.HarborPaging;
 import io.github.harbordt.mapping.ScannedArtifact;
+import io.github.harbordt.runtime.ImageAliases;
 import io.github.harbordt.state.ScanRef;
 import io.github.harbordt.state.StateStore;
 import org.apache.camel.Exchange;
@@ -42,15 +43,18 @@ public class ScanCycles {
     private final Duration deliveredScanRetention;
     private final Clock clock;
     private final CycleGuard guard;
+    private final ImageAliases aliases;
 
     public ScanCycles(Map<String, HarborInstance> instances, StateStore store, DeliveryLedger ledger,
-                      AggregateController batcher, DynatraceSettings dynatrace, Duration deliveredScanRetention, Clock clock) {
+                      AggregateController batcher, DynatraceSettings dynatrace, Duration deliveredScanRetention,
+                      ImageAliases aliases, Clock clock) {
         this.store = store;
         this.ledger = ledger;
         this.batcher = batcher;
         this.dynatrace = dynatrace;
         this.deliveredScanRetention = deliveredScanRetention;
         this.clock = clock;
+        this.aliases = aliases;
         this.guard = new CycleGuard(instances, ledger, Sink.SECURITY_EVENTS, "cycle", instance -> true);
     }
 
@@ -134,7 +138,9 @@ public class ScanCycles {
     public ScannedArtifact select(Exchange exchange) {
         ScanCycle cycle = ScanCycle.of(exchange);
         cycle.stats().artifactsSeen.incrementAndGet();
-        ArtifactSelector.Decision decision = cycle.selector().decide(exchange.getMessage().getBody(JsonNode.class),
+        JsonNode listed = exchange.getMessage().getBody(JsonNode.class);
+        aliases.learn(listed);
+        ArtifactSelector.Decision decision = cycle.selector().decide(listed,
                 exchange.getProperty(PROJECT_ID, String.class), exchange.getProperty(PROJECT_NAME, String.class),
                 cycle.windowStart(), cycle.webhook());
         if (!(decision instanceof ArtifactSelector.Selected selected)) {

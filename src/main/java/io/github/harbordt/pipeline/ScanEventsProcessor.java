@@ -15,6 +15,8 @@ import io.github.harbordt.mapping.SecurityEventMapper;
 import io.github.harbordt.mapping.Vulnerability;
 import io.github.harbordt.state.DeadLetter;
 import io.github.harbordt.state.DeadLetterStore;
+import io.github.harbordt.runtime.RuntimeContext;
+import io.github.harbordt.runtime.RuntimeContexts;
 import io.github.harbordt.state.ScanRef;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -35,22 +37,24 @@ public class ScanEventsProcessor implements Processor {
     private final ObjectMapper json;
     private final DeadLetterStore deadLetters;
     private final DeliveryLedger ledger;
+    private final RuntimeContexts runtimes;
     private final long chunkBytes;
     private final int chunkRecords;
 
     /** @param settings the batch bounds, and the size of the chunks events are handed to the batcher in */
     public ScanEventsProcessor(SecurityEventMapper mapper, ObjectMapper json, DeadLetterStore deadLetters,
-                               DeliveryLedger ledger, DynatraceSettings settings) {
+                               DeliveryLedger ledger, RuntimeContexts runtimes, DynatraceSettings settings) {
         this.mapper = mapper;
         this.json = json;
         this.deadLetters = deadLetters;
         this.ledger = ledger;
+        this.runtimes = runtimes;
         this.chunkBytes = settings.chunkBytes();
         this.chunkRecords = settings.maxBatchRecords();
     }
 
     @Override
-    public void process(Exchange exchange) throws JsonProcessingException {
+    public void process(Exchange exchange) throws JsonProcessingException, InterruptedException {
         ScanCycle cycle = ScanCycle.of(exchange);
         ScannedArtifact artifact = exchange.getProperty(ScanCycles.ARTIFACT, ScannedArtifact.class);
         JsonNode body = exchange.getMessage().getBody(JsonNode.class);
@@ -64,17 +68,27 @@ public class ScanEventsProcessor implements Processor {
         String instanceId = cycle.instance().id();
         artifact = withScanner(artifact, report);
         ScanRef scan = ScanCycles.scanRef(cycle, artifact);
+        RuntimeContext runtime = runtimes.contextOf(artifact.digest(), artifact.repository());
         List<OutboundEvent> events = new ArrayList<>(report.vulnerabilities().size() + 1);
-        events.add(new OutboundEvent(json.writeValueAsBytes(mapper.scanEvent(artifact)), scan));
+        events.add(new OutboundEvent(json.writeValueAsBytes(mapper.scanEvent(artifact, runtime)), scan));
         RiskLevel minimum = cycle.instance().minSeverity();
+        boolean keep = cycle.instance().sendFindings().keeps(runtime, runtimes.productionStage());
         long below = 0;
+        long filtered = 0;
+        long critical = 0;
         for (Vulnerability v : report.vulnerabilities()) {
-            if (!RiskLevel.ofSeverity(v.severity()).atLeast(minimum)) {
-                below++;
-                continue;
+            RiskLevel risk = RiskLevel.ofSeverity(v.severity());
+            if (risk == RiskLevel.CRITICAL) {
+                critical++;
             }
-            Map<String, Object> event = mapper.findingEvent(artifact, v);
-            events.add(new OutboundEvent(json.writeValueAsBytes(event), scan));
+            if (!risk.atLeast(minimum)) {
+                below++;
+            } else if (!keep) {
+                filtered++;
+            } else {
+                Map<String, Object> event = mapper.findingEvent(artifact, v, runtime);
+                events.add(new OutboundEvent(json.writeValueAsBytes(event), scan));
+            }
         }
         if (!ledger.open(instanceId, scan, events.size())) {
             // the crawl and a webhook (or two webhooks) met the same scan: the other one sends it
@@ -90,9 +104,22 @@ public class ScanEventsProcessor implements Processor {
             reject(cycle, r.reason() + " in " + artifact.repository() + "@" + artifact.digest(), r.raw());
         }
         cycle.stats().belowMinSeverity.addAndGet(below);
+        cycle.stats().filteredByRuntime.addAndGet(filtered);
+        countFunnel(cycle.stats(), report.vulnerabilities().size(), critical, runtime);
         cycle.stats().scansNew.incrementAndGet();
         cycle.stats().findings.addAndGet(events.size() - 1L);
         exchange.getMessage().setBody(Batch.chunks(instanceId, Sink.SECURITY_EVENTS, events, chunkBytes, chunkRecords));
+    }
+
+    private void countFunnel(CycleStats stats, long all, long critical, RuntimeContext runtime) {
+        stats.funnelAll.addAndGet(all);
+        stats.funnelCritical.addAndGet(critical);
+        if (runtime != null && runtime.running()) {
+            stats.funnelRunning.addAndGet(critical);
+            if (runtime.runsIn(runtimes.productionStage())) {
+                stats.funnelProduction.addAndGet(critical);
+            }
+        }
     }
 
     /** The report names the scanner that produced it; the overview's copy is the fallback. */

@@ -136,9 +136,9 @@ class ScanPipelineBenchmark {
             ScannedArtifact artifact = new ScannedArtifact("bench", "1", "p", a.repository(), a.digest(), List.of("1"),
                     new ScanSummary(s.reportId(), "Success", s.start().toString(), s.end().toString(),
                             report.scannerName(), report.scannerVendor(), s.total()));
-            sink += json.writeValueAsBytes(mapper.scanEvent(artifact)).length;
+            sink += json.writeValueAsBytes(mapper.scanEvent(artifact, null)).length;
             for (Vulnerability v : report.vulnerabilities()) {
-                sink += json.writeValueAsBytes(mapper.findingEvent(artifact, v)).length;
+                sink += json.writeValueAsBytes(mapper.findingEvent(artifact, v, null)).length;
             }
             nanos += System.nanoTime() - t;
         }

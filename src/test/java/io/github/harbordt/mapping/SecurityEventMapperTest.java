@@ -22,7 +22,7 @@ class SecurityEventMapperTest {
 
     @Test
     void findingCarriesEveryContractFieldOfTheReferenceExample() {
-        Map<String, Object> e = mapper.findingEvent(nginx, cve);
+        Map<String, Object> e = mapper.findingEvent(nginx, cve, null);
 
         assertThat(e).containsEntry("event.kind", "SECURITY_EVENT")
                 .containsEntry("event.type", "VULNERABILITY_FINDING")
@@ -65,7 +65,7 @@ class SecurityEventMapperTest {
         ScannedArtifact untagged = new ScannedArtifact("h", null, "p", "p/r", DIGEST, List.of(),
                 new ScanSummary("r", "Success", null, "2025-01-01T00:00:00.000Z", null, null, null));
 
-        Map<String, Object> e = mapper.findingEvent(untagged, bare);
+        Map<String, Object> e = mapper.findingEvent(untagged, bare, null);
 
         assertThat(e).doesNotContainKeys("vulnerability.remediation.fix_versions", "vulnerability.remediation.description",
                 "finding.score", "vulnerability.cvss.base_score", "vulnerability.cvss.version", "vulnerability.cvss.vector",
@@ -74,14 +74,14 @@ class SecurityEventMapperTest {
                 .containsEntry("vulnerability.remediation.status", "NOT_AVAILABLE")
                 .containsEntry("dt.security.risk.level", "NONE").containsEntry("dt.security.risk.score", 0.0);
         assertThat(e.values()).doesNotContainNull();
-        Map<String, Object> scan = mapper.scanEvent(untagged);
+        Map<String, Object> scan = mapper.scanEvent(untagged, null);
         assertThat(scan).doesNotContainKeys("scan.time.started", "scan.findings.total", "container_image.tags");
         assertThat(scan.values()).doesNotContainNull();
     }
 
     @Test
     void scanEventHasItsFieldsAndNoFindingFields() {
-        Map<String, Object> e = mapper.scanEvent(nginx);
+        Map<String, Object> e = mapper.scanEvent(nginx, null);
 
         assertThat(e).containsEntry("event.type", "VULNERABILITY_SCAN").containsEntry("event.name", "Vulnerability scan event")
                 .containsEntry("event.description", "Harbor scan of container image library/nginx (" + DIGEST + ") completed")
@@ -97,7 +97,7 @@ class SecurityEventMapperTest {
             ScannedArtifact failed = new ScannedArtifact(nginx.registry(), nginx.projectId(), nginx.projectName(),
                     nginx.repository(), nginx.digest(), nginx.tags(),
                     new ScanSummary("r-9", c[0], "2025-10-14T09:12:03.118Z", "2025-10-14T09:12:05.000Z", null, null, null));
-            assertThat(mapper.scanEvent(failed)).containsEntry("scan.status", c[0])
+            assertThat(mapper.scanEvent(failed, null)).containsEntry("scan.status", c[0])
                     .containsEntry("event.description", "Harbor scan of container image library/nginx (" + DIGEST + ") " + c[1])
                     .containsEntry("scan.time.completed", "2025-10-14T09:12:05.000Z")
                     .doesNotContainKeys("scan.findings.total", "product.name");
@@ -106,22 +106,22 @@ class SecurityEventMapperTest {
 
     @Test
     void idsAreDeterministicPerFindingAndScan() {
-        String first = mapper.findingEvent(nginx, cve).get("event.id").toString();
-        assertThat(mapper.findingEvent(nginx, cve).get("event.id")).isEqualTo(first);
+        String first = mapper.findingEvent(nginx, cve, null).get("event.id").toString();
+        assertThat(mapper.findingEvent(nginx, cve, null).get("event.id")).isEqualTo(first);
         ScannedArtifact rescanned = new ScannedArtifact(nginx.registry(), nginx.projectId(), nginx.projectName(), nginx.repository(),
                 nginx.digest(), nginx.tags(), new ScanSummary("new-report", "Success", null, "2025-10-15T00:00:00.000Z", "Trivy", "Aqua Security", 1));
-        Map<String, Object> again = mapper.findingEvent(rescanned, cve);
+        Map<String, Object> again = mapper.findingEvent(rescanned, cve, null);
         assertThat(again.get("event.id")).isNotEqualTo(first);
-        assertThat(again.get("finding.id")).isEqualTo(mapper.findingEvent(nginx, cve).get("finding.id"));
-        assertThat(mapper.scanEvent(nginx).get("event.id")).isEqualTo(mapper.scanEvent(nginx).get("event.id"))
-                .isNotEqualTo(mapper.scanEvent(rescanned).get("event.id"));
+        assertThat(again.get("finding.id")).isEqualTo(mapper.findingEvent(nginx, cve, null).get("finding.id"));
+        assertThat(mapper.scanEvent(nginx, null).get("event.id")).isEqualTo(mapper.scanEvent(nginx, null).get("event.id"))
+                .isNotEqualTo(mapper.scanEvent(rescanned, null).get("event.id"));
     }
 
     @Test
     void configuredAttributesAreAddedToEveryEvent() {
         SecurityEventMapper withContext = new SecurityEventMapper(Map.of("dt.security_context", "team-a"));
-        assertThat(withContext.findingEvent(nginx, cve)).containsEntry("dt.security_context", "team-a");
-        assertThat(withContext.scanEvent(nginx)).containsEntry("dt.security_context", "team-a");
+        assertThat(withContext.findingEvent(nginx, cve, null)).containsEntry("dt.security_context", "team-a");
+        assertThat(withContext.scanEvent(nginx, null)).containsEntry("dt.security_context", "team-a");
     }
 
     @ParameterizedTest

@@ -1,0 +1,117 @@
+package io.github.harbordt.runtime;
+
+import io.fabric8.kubernetes.api.model.ListOptions;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodList;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.github.harbordt.config.RuntimeSettings;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A cluster's pods through the fabric8 Kubernetes client: all namespaces or the configured ones, in pages of
+ * {@code page-size} (the API server's {@code limit}/{@code continue}), so a 50,000-pod cluster is never one response.
+ * Read-only: list pods, list (or get) namespaces; config/kubernetes/clusterrole.yaml grants exactly that.
+ */
+public final class KubernetesSource implements InventorySource {
+
+    private static final String RBAC_FIX = "apply config/kubernetes/clusterrole.yaml and bind it to the connector's "
+            + "service account or user (it needs list on pods and namespaces)";
+
+    private final RuntimeSettings.Cluster settings;
+    private final KubernetesClient client;
+
+    public KubernetesSource(RuntimeSettings.Cluster settings) throws IOException {
+        this.settings = settings;
+        String context = settings.context().isEmpty() ? null : settings.context();
+        Config config = settings.kubeconfig().isEmpty()
+                ? Config.autoConfigure(context)
+                : Config.fromKubeconfig(context, Files.readString(Path.of(settings.kubeconfig())), settings.kubeconfig());
+        config.setRequestTimeout((int) settings.requestTimeout().toMillis());
+        config.setConnectionTimeout((int) Math.min(settings.requestTimeout().toMillis(), 10_000));
+        // the refresh schedule is the retry; the client's own backoff would hold the refresh thread for minutes
+        config.setRequestRetryBackoffLimit(0);
+        this.client = new KubernetesClientBuilder().withConfig(config).build();
+    }
+
+    @Override
+    public String cluster() {
+        return settings.name();
+    }
+
+    @Override
+    public StageRules stages() {
+        return settings.stages();
+    }
+
+    @Override
+    public Listing list() {
+        try {
+            List<Pod> pods = new ArrayList<>();
+            List<Namespace> namespaces = new ArrayList<>();
+            if (settings.namespaces().isEmpty()) {
+                page(options -> client.pods().inAnyNamespace().list(options), pods);
+                namespaces.addAll(client.namespaces().list().getItems());
+            } else {
+                for (String ns : settings.namespaces()) {
+                    page(options -> client.pods().inNamespace(ns).list(options), pods);
+                    Namespace namespace = client.namespaces().withName(ns).get();
+                    if (namespace != null) {
+                        namespaces.add(namespace);
+                    }
+                }
+            }
+            return new Listing(pods, namespaces);
+        } catch (KubernetesClientException e) {
+            throw new IllegalStateException(explain(e), e);
+        }
+    }
+
+    private interface Lister {
+        PodList list(ListOptions options);
+    }
+
+    private void page(Lister lister, List<Pod> into) {
+        String next = null;
+        do {
+            PodList page = lister.list(new ListOptionsBuilder().withLimit((long) settings.pageSize()).withContinue(next).build());
+            into.addAll(page.getItems());
+            next = page.getMetadata() == null ? null : page.getMetadata().getContinue();
+        } while (next != null && !next.isEmpty());
+    }
+
+    /** One line naming what to fix; never the token. */
+    private String explain(KubernetesClientException e) {
+        String where = "cluster '" + settings.name() + "' (" + client.getMasterUrl() + ")";
+        return switch (e.getCode()) {
+            case 401 -> where + " did not accept the connector's credentials: check runtime." + settings.name()
+                    + ".kubeconfig and .context, or the service account token";
+            case 403 -> where + " forbids listing pods or namespaces: " + RBAC_FIX;
+            default -> {
+                for (Throwable t = e; t != null; t = t.getCause()) {
+                    if (t instanceof ConnectException || t instanceof UnknownHostException) {
+                        yield where + " is unreachable (" + t.getMessage() + "): check runtime." + settings.name()
+                                + ".kubeconfig and .context";
+                    }
+                }
+                yield where + " could not be listed: " + e.getMessage();
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}
