@@ -484,6 +484,15 @@ public final class HarborSimulator implements AutoCloseable {
         m.put("pull_time", "0001-01-01T00:00:00.000Z");
         m.put("push_time", "2025-01-10T08:00:00.000Z");
         m.put("repository_name", a.repository);
+        if (!a.children.isEmpty()) {
+            List<Object> references = new ArrayList<>();
+            String[] architectures = {"amd64", "arm64", "s390x", "ppc64le"};
+            for (int i = 0; i < a.children.size(); i++) {
+                references.add(Map.of("child_digest", a.children.get(i), "parent_id", a.id,
+                        "platform", Map.of("architecture", architectures[i % architectures.length], "os", "linux")));
+            }
+            m.put("references", references);
+        }
         SimulatedRegistry.Scan scan = a.scan;
         if (withScanOverview && scan != null && accepts(ex, scan.mime())) {
             Map<String, Object> o = new LinkedHashMap<>();

@@ -54,6 +54,7 @@ public final class SimulatedRegistry {
         final List<String> tags;
         volatile Scan scan;
         volatile boolean reportMissing;
+        volatile List<String> children = List.of();
 
         Artifact(long id, Project project, String repository, String digest, String type, List<String> tags, Scan scan) {
             this.id = id;
@@ -150,6 +151,11 @@ public final class SimulatedRegistry {
                 old == null ? ReportMimeTypes.V1_1 : old.mime(),
                 old == null ? "Trivy" : old.scannerName(), old == null ? "Aqua Security" : old.scannerVendor(),
                 old == null ? "v0.56.2" : old.scannerVersion(), total, vulnerabilities);
+    }
+
+    /** Makes the artifact an image index of these per-platform manifests (listed in its {@code references}). */
+    public void children(Artifact index, List<String> childDigests) {
+        index.children = List.copyOf(childDigests);
     }
 
     /** Replaces the artifact's scan, e.g. with one still running or one that failed. */
