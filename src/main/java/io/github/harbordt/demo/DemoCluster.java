@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.github.harbordt.runtime.InventorySource;
+import io.github.harbordt.runtime.RuntimeInventory;
 import io.github.harbordt.runtime.StageRules;
 
 import java.util.ArrayList;
@@ -104,7 +105,8 @@ public final class DemoCluster implements InventorySource {
     }
 
     @Override
-    public Listing list() {
-        return new Listing(pods, namespaces);
+    public void list(RuntimeInventory.ClusterListing into) {
+        into.namespaces(namespaces);
+        into.pods(pods);
     }
 }

@@ -3,7 +3,6 @@ package io.github.harbordt.runtime;
 import io.fabric8.kubernetes.api.model.ListOptions;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Namespace;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodList;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -16,7 +15,6 @@ import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -56,23 +54,18 @@ public final class KubernetesSource implements InventorySource {
     }
 
     @Override
-    public Listing list() {
+    public void list(RuntimeInventory.ClusterListing into) {
         try {
-            List<Pod> pods = new ArrayList<>();
-            List<Namespace> namespaces = new ArrayList<>();
             if (settings.namespaces().isEmpty()) {
-                page(options -> client.pods().inAnyNamespace().list(options), pods);
-                namespaces.addAll(client.namespaces().list().getItems());
+                into.namespaces(client.namespaces().list().getItems());
+                page(options -> client.pods().inAnyNamespace().list(options), into);
             } else {
                 for (String ns : settings.namespaces()) {
-                    page(options -> client.pods().inNamespace(ns).list(options), pods);
                     Namespace namespace = client.namespaces().withName(ns).get();
-                    if (namespace != null) {
-                        namespaces.add(namespace);
-                    }
+                    into.namespaces(namespace == null ? List.of() : List.of(namespace));
+                    page(options -> client.pods().inNamespace(ns).list(options), into);
                 }
             }
-            return new Listing(pods, namespaces);
         } catch (KubernetesClientException e) {
             throw new IllegalStateException(explain(e), e);
         }
@@ -82,11 +75,11 @@ public final class KubernetesSource implements InventorySource {
         PodList list(ListOptions options);
     }
 
-    private void page(Lister lister, List<Pod> into) {
+    private void page(Lister lister, RuntimeInventory.ClusterListing into) {
         String next = null;
         do {
             PodList page = lister.list(new ListOptionsBuilder().withLimit((long) settings.pageSize()).withContinue(next).build());
-            into.addAll(page.getItems());
+            into.pods(page.getItems());
             next = page.getMetadata() == null ? null : page.getMetadata().getContinue();
         } while (next != null && !next.isEmpty());
     }

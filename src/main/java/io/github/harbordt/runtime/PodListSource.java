@@ -39,7 +39,7 @@ public final class PodListSource implements InventorySource {
     }
 
     @Override
-    public Listing list() throws IOException {
+    public void list(RuntimeInventory.ClusterListing into) throws IOException {
         KubernetesList list;
         try (InputStream in = Files.newInputStream(file)) {
             list = Serialization.unmarshal(in, KubernetesList.class);
@@ -55,6 +55,7 @@ public final class PodListSource implements InventorySource {
                 namespaces.add(n);
             }
         });
-        return new Listing(pods, namespaces);
+        into.namespaces(namespaces);
+        into.pods(pods);
     }
 }

@@ -57,8 +57,9 @@ public final class RuntimeContexts implements AutoCloseable {
         RuntimeInventory.Builder builder = new RuntimeInventory.Builder();
         for (InventorySource source : sources) {
             try {
-                InventorySource.Listing listing = source.list();
-                builder.listed(source.cluster(), listing.pods(), listing.namespaces(), source.stages());
+                RuntimeInventory.ClusterListing listing = builder.cluster(source.cluster(), source.stages());
+                source.list(listing);
+                builder.listed(listing);
                 if (reportedProblems.remove(source.cluster()) != null) {
                     LOG.info("Runtime inventory: cluster '{}' is listed again", source.cluster());
                 }

@@ -96,13 +96,69 @@ public final class RuntimeInventory {
         private int running;
         private int unresolvedCount;
 
-        /** Adds a cluster's pods; only containers in state running count. */
+        /** A cluster's listing, fed page by page; it joins the inventory only once complete ({@link #listed}). */
+        public ClusterListing cluster(String name, StageRules stages) {
+            return new ClusterListing(name, stages);
+        }
+
+        /** A whole listing at once (files, the demo cluster, tests). */
         public Builder listed(String cluster, Collection<Pod> clusterPods, Collection<Namespace> namespaces, StageRules stages) {
-            Map<String, Map<String, String>> namespaceLabels = new HashMap<>();
+            ClusterListing listing = cluster(cluster, stages);
+            listing.namespaces(namespaces);
+            listing.pods(clusterPods);
+            return listed(listing);
+        }
+
+        public Builder listed(ClusterListing listing) {
+            listing.byDigest.forEach((digest, containers) ->
+                    byDigest.computeIfAbsent(digest, d -> new ArrayList<>(containers.size())).addAll(containers));
+            unresolved.addAll(listing.unresolved);
+            pods += listing.pods;
+            running += listing.running;
+            unresolvedCount += listing.unresolvedCount;
+            return this;
+        }
+
+        /** The cluster could not be listed: nothing is NOT_RUNNING while it is unknown. */
+        public Builder unlisted(String cluster, String problem) {
+            unlisted.put(cluster, problem);
+            return this;
+        }
+
+        public RuntimeInventory build() {
+            return new RuntimeInventory(Map.copyOf(byDigest), Set.copyOf(unresolved), Map.copyOf(unlisted),
+                    new Stats(pods, running, unresolvedCount, byDigest.size()));
+        }
+    }
+
+    /**
+     * One cluster's running containers, reduced as each page of pods arrives, so a 50,000-pod cluster never sits in
+     * memory as pod objects. Namespaces (their labels) come first.
+     */
+    public static final class ClusterListing {
+        private final String cluster;
+        private final StageRules stages;
+        private final Map<String, Map<String, String>> namespaceLabels = new HashMap<>();
+        private final Map<String, List<RunningContainer>> byDigest = new HashMap<>();
+        private final Set<String> unresolved = new HashSet<>();
+        private int pods;
+        private int running;
+        private int unresolvedCount;
+
+        private ClusterListing(String cluster, StageRules stages) {
+            this.cluster = cluster;
+            this.stages = stages;
+        }
+
+        public void namespaces(Collection<Namespace> namespaces) {
             for (Namespace n : namespaces) {
                 namespaceLabels.put(n.getMetadata().getName(), n.getMetadata().getLabels());
             }
-            for (Pod pod : clusterPods) {
+        }
+
+        /** Adds a page of pods; only containers in state running count. */
+        public void pods(Collection<Pod> page) {
+            for (Pod pod : page) {
                 pods++;
                 if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
                     continue;
@@ -129,7 +185,6 @@ public final class RuntimeInventory {
                     }
                 }
             }
-            return this;
         }
 
         /** A digest-pinned reference wins (the pod's own, then the runtime's); else what the pod asked for. */
@@ -154,17 +209,6 @@ public final class RuntimeInventory {
                 rest = rest.substring(slash + 1);
                 unresolved.add(rest);
             }
-        }
-
-        /** The cluster could not be listed: nothing is NOT_RUNNING while it is unknown. */
-        public Builder unlisted(String cluster, String problem) {
-            unlisted.put(cluster, problem);
-            return this;
-        }
-
-        public RuntimeInventory build() {
-            return new RuntimeInventory(Map.copyOf(byDigest), Set.copyOf(unresolved), Map.copyOf(unlisted),
-                    new Stats(pods, running, unresolvedCount, byDigest.size()));
         }
     }
 }

@@ -224,6 +224,8 @@ class RuntimeContextTest {
 
     @Test
     void rbacThatForbidsListingPodsIsNamedAndFindingsFlowAsUnknown() throws Exception {
+        kubernetes.expect().get().withPath("/api/v1/namespaces")
+                .andReturn(200, new NamespaceListBuilder().withItems(namespace("prod-team", Map.of())).build()).always();
         kubernetes.expect().get().withPath("/api/v1/pods?limit=3").andReturn(403, new StatusBuilder().withCode(403)
                 .withReason("Forbidden").withMessage("pods is forbidden: User \"system:serviceaccount:sec:connector\" cannot list resource \"pods\"")
                 .build()).always();
