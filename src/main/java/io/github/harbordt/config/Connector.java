@@ -5,6 +5,7 @@ import io.github.harbordt.demo.DemoRegistry;
 import io.github.harbordt.demo.HarborSimulator;
 import io.github.harbordt.dynatrace.DeliveryRoutes;
 import io.github.harbordt.dynatrace.DynatraceRequests;
+import io.github.harbordt.dynatrace.MetricRoutes;
 import io.github.harbordt.harbor.AuditRoutes;
 import io.github.harbordt.harbor.HarborPages;
 import io.github.harbordt.harbor.HarborRequests;
@@ -116,6 +117,7 @@ public final class Connector {
         ctx.addRoutes(new HarborRoutes(cycles, new HarborRequests(json), new HarborPages(), mapping,
                 s.integer("harbor.retries", 3), s.duration("harbor.retry-delay", "2s")));
         ctx.addRoutes(new AuditRoutes(audits));
+        ctx.addRoutes(new MetricRoutes(dynatrace));
         if (runtimes.enabled()) {
             ctx.addRoutes(new RuntimeRoutes(runtimes, RuntimeSettings.load(s).refreshInterval()));
         }

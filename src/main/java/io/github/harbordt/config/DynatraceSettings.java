@@ -9,7 +9,8 @@ import java.util.Map;
  * Where and how events are delivered. Without {@code dynatrace.url} (DT_URL) the connector runs dry: batches are
  * written as JSON lines under {@code dryRunDir} instead of being sent.
  */
-public record DynatraceSettings(String url, String token, String securityEventsPath, String logsPath, long maxBatchBytes,
+public record DynatraceSettings(String url, String token, String securityEventsPath, String logsPath, String metricsPath,
+                                long maxBatchBytes,
                                 int maxBatchRecords, Duration batchTimeout, Duration connectTimeout,
                                 Duration responseTimeout, int maxRedeliveries, Duration retryDelay,
                                 Duration maxRetryDelay, Duration settleTimeout, Path dryRunDir,
@@ -36,6 +37,7 @@ public record DynatraceSettings(String url, String token, String securityEventsP
         return new DynatraceSettings(url, token,
                 s.string("dynatrace.security-events-path", "/platform/ingest/v1/security.events"),
                 s.string("dynatrace.logs-path", "/api/v2/logs/ingest"),
+                s.string("dynatrace.metrics-path", "/api/v2/metrics/ingest"),
                 maxBytes, s.integer("dynatrace.batch.max-records", 5000), s.duration("dynatrace.batch.timeout", "5s"),
                 s.duration("dynatrace.connect-timeout", "10s"), s.duration("dynatrace.response-timeout", "60s"),
                 s.integer("dynatrace.retry.max-redeliveries", 6), s.duration("dynatrace.retry.initial-delay", "1s"),

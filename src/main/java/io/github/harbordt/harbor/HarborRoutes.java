@@ -1,6 +1,7 @@
 package io.github.harbordt.harbor;
 
 import io.github.harbordt.dynatrace.DeliveryRoutes;
+import io.github.harbordt.dynatrace.MetricRoutes;
 import io.github.harbordt.pipeline.CycleResult;
 import io.github.harbordt.pipeline.ScanCycles;
 import io.github.harbordt.pipeline.ScanEventsProcessor;
@@ -68,7 +69,7 @@ public class HarborRoutes extends RouteBuilder {
                         .setProperty(HarborRequests.URL, method(cycles, "projectsUrl"))
                         .setProperty(HarborPages.PAGE_ROUTE, constant("direct:harbor-projects-page"))
                         .to("direct:harbor-list").id("harbor-crawl")
-                        .setBody(method(cycles, "finish")).id("cycle-finish")
+                        .to("direct:harbor-scan-cycle-finish").id("cycle-finish")
                     .doCatch(Exception.class)
                         .setBody(method(cycles, "abort")).id("cycle-abort")
                     .end()
@@ -76,6 +77,15 @@ public class HarborRoutes extends RouteBuilder {
                 .otherwise()
                     .setBody(constant(CycleResult.SKIPPED))
                 .end();
+
+        // the funnel goes out on a copy of the finished cycle's exchange: the cycle does not wait for its metrics
+        from("direct:harbor-scan-cycle-finish").routeId("harbor-scan-cycle-finish")
+                .setBody(method(cycles, "finish"))
+                .wireTap("direct:harbor-funnel").id("cycle-funnel");
+
+        from("direct:harbor-funnel").routeId("harbor-funnel")
+                .setBody(method(cycles, "funnelLines"))
+                .to(MetricRoutes.METRICS);
 
         // Follows Harbor's Link header page by page; each page is handed to the page route as a list.
         from("direct:harbor-list").routeId("harbor-list")

@@ -194,6 +194,23 @@ public class ScanCycles {
         return result;
     }
 
+    /**
+     * The cycle's alert-reduction funnel as Dynatrace metric lines: one gauge per step, so a chart shows the steps
+     * side by side over time.
+     */
+    public String funnelLines(Exchange exchange) {
+        CycleStats s = ScanCycle.of(exchange).stats();
+        String id = ScanCycle.of(exchange).instance().id();
+        long[] values = {s.funnelAll.get(), s.funnelCritical.get(), s.funnelRunning.get(), s.funnelProduction.get()};
+        String[] steps = {"all", "critical", "running", "production"};
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < steps.length; i++) {
+            lines.append("harbor.connector.findings.funnel,harbor.instance=").append(id).append(",step=").append(steps[i])
+                    .append(" gauge,").append(values[i]).append('\n');
+        }
+        return lines.toString();
+    }
+
     /** The crawl failed (after Harbor retries): keep the watermark, the next cycle reads the same window again. */
     public CycleResult abort(Exchange exchange) {
         ScanCycle cycle = ScanCycle.of(exchange);

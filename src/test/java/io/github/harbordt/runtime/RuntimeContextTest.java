@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,6 +37,7 @@ import static io.github.harbordt.runtime.Pods.terminated;
 import static io.github.harbordt.support.Registries.success;
 import static io.github.harbordt.support.Registries.vuln;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The crawl with a cluster inventory from fabric8's Kubernetes mock server (real HTTP, paged pod lists): every event's
@@ -207,6 +209,13 @@ class RuntimeContextTest {
         assertThat(dynatrace.events("VULNERABILITY_FINDING")).hasSize(10).allSatisfy(f -> assertThat(f.get("runtime.status").asText())
                 .isEqualTo(scans.get(f.get("container_image.digest").asText()).get("runtime.status").asText()));
         assertThat(kubernetes.getRequestCount()).isGreaterThanOrEqualTo(4);
+        // the funnel, charted over time in Dynatrace
+        await().atMost(Duration.ofSeconds(10)).until(() -> dynatrace.metricLines().size() == 4);
+        assertThat(dynatrace.metricLines()).containsExactly(
+                "harbor.connector.findings.funnel,harbor.instance=default,step=all gauge,10",
+                "harbor.connector.findings.funnel,harbor.instance=default,step=critical gauge,8",
+                "harbor.connector.findings.funnel,harbor.instance=default,step=running gauge,5",
+                "harbor.connector.findings.funnel,harbor.instance=default,step=production gauge,4");
     }
 
     @Test

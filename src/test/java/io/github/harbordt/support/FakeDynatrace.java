@@ -37,6 +37,7 @@ public final class FakeDynatrace implements AutoCloseable {
 
     public static final String PATH = "/platform/ingest/v1/security.events";
     public static final String LOGS_PATH = "/api/v2/logs/ingest";
+    public static final String METRICS_PATH = "/api/v2/metrics/ingest";
 
     /** One accepted request. */
     public record Request(long nanoTime, int bytes, List<JsonNode> events) {
@@ -61,6 +62,7 @@ public final class FakeDynatrace implements AutoCloseable {
     private final AtomicLong bytesAccepted = new AtomicLong();
     private final AtomicLong eventsAccepted = new AtomicLong();
     private final List<JsonNode> logRecords = new CopyOnWriteArrayList<>();
+    private final List<String> metricLines = new CopyOnWriteArrayList<>();
     private final List<Integer> logBatchSizes = new CopyOnWriteArrayList<>();
     private final AtomicLong logRecordsDropped = new AtomicLong();
 
@@ -103,6 +105,19 @@ public final class FakeDynatrace implements AutoCloseable {
 
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
+            // metrics are not events: scripted answers and attempt counts are the events' alone
+            if (METRICS_PATH.equals(ex.getRequestURI().getPath())) {
+                byte[] lines;
+                try (InputStream in = ex.getRequestBody()) {
+                    lines = in.readAllBytes();
+                }
+                if (!("Api-Token " + token).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+                    send(ex, 401, "{\"error\":{\"code\":401,\"message\":\"Missing or invalid token\"}}");
+                } else {
+                    ingestMetrics(ex, lines);
+                }
+                return;
+            }
             attemptTimes.add(System.nanoTime());
             if (!keepEvents) {
                 countOnly(ex);
@@ -223,6 +238,22 @@ public final class FakeDynatrace implements AutoCloseable {
     }
 
     /** Log records kept, in the order they arrived. */
+    /** The metrics ingest: metric lines, text/plain; answers 202 with Dynatrace's line counts. */
+    private void ingestMetrics(HttpExchange ex, byte[] body) throws IOException {
+        String type = ex.getRequestHeaders().getFirst("Content-Type");
+        if (type == null || !type.startsWith("text/plain")) {
+            send(ex, 400, "{\"error\":{\"code\":400,\"message\":\"Unsupported content type\"}}");
+            return;
+        }
+        List<String> lines = new String(body, java.nio.charset.StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).toList();
+        metricLines.addAll(lines);
+        send(ex, 202, "{\"linesOk\":" + lines.size() + ",\"linesInvalid\":0,\"error\":null}");
+    }
+
+    public List<String> metricLines() {
+        return List.copyOf(metricLines);
+    }
+
     public List<JsonNode> logRecords() {
         return logRecords;
     }
