@@ -3,6 +3,7 @@ package io.github.harbordt.harbor;
 import io.github.harbordt.dynatrace.DeliveryRoutes;
 import io.github.harbordt.dynatrace.MetricRoutes;
 import io.github.harbordt.pipeline.CycleResult;
+import io.github.harbordt.runtime.FunnelMeters;
 import io.github.harbordt.pipeline.ScanCycles;
 import io.github.harbordt.pipeline.ScanEventsProcessor;
 import io.github.harbordt.pipeline.SystemInfo;
@@ -31,6 +32,7 @@ public class HarborRoutes extends RouteBuilder {
     public static final String WRITE = "direct:harbor-write";
 
     private final ScanCycles cycles;
+    private final FunnelMeters funnelMeters = new FunnelMeters();
     private final SystemInfo systemInfo = new SystemInfo();
     private final HarborRequests requests;
     private final HarborPages pages;
@@ -84,6 +86,7 @@ public class HarborRoutes extends RouteBuilder {
                 .wireTap("direct:harbor-funnel").id("cycle-funnel");
 
         from("direct:harbor-funnel").routeId("harbor-funnel")
+                .bean(funnelMeters, "record")
                 .setBody(method(cycles, "funnelLines"))
                 .to(MetricRoutes.METRICS);
 

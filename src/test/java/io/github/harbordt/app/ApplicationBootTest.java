@@ -11,6 +11,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,6 +44,7 @@ class ApplicationBootTest {
     private FakeDynatrace dynatrace;
     private Main main;
     private Thread runner;
+    private int managementPort;
 
     @BeforeEach
     void peers() throws Exception {
@@ -49,6 +55,9 @@ class ApplicationBootTest {
         }
         harbor = new HarborSimulator(r);
         dynatrace = new FakeDynatrace(DT_TOKEN);
+        try (ServerSocket free = new ServerSocket(0)) {
+            managementPort = free.getLocalPort();
+        }
     }
 
     @AfterEach
@@ -72,6 +81,7 @@ class ApplicationBootTest {
         main.addOverrideProperty("dynatrace.url", dynatrace.url());
         main.addOverrideProperty("dynatrace.token", DT_TOKEN);
         main.addOverrideProperty("dynatrace.batch.timeout", "300ms");
+        main.addOverrideProperty("camel.management.port", String.valueOf(managementPort));
         overrides.forEach(main::addOverrideProperty);
         runner = new Thread(() -> {
             try {
@@ -107,6 +117,15 @@ class ApplicationBootTest {
             assertThat(logs.text()).contains("scans_new=5").contains("findings=20")
                     .doesNotContain(ROBOT_SECRET).doesNotContain(DT_TOKEN);
         }
+        // health and metrics on their own port; the funnel of the cycle (no cluster configured: nothing runs)
+        HttpClient http = HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + managementPort + "/observe/";
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "health")).build(), HttpResponse.BodyHandlers.ofString()).body())
+                .contains("UP");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(http.send(HttpRequest.newBuilder(
+                URI.create(base + "metrics")).build(), HttpResponse.BodyHandlers.ofString()).body())
+                .contains("harbor_connector_findings_funnel{instance=\"default\",step=\"all\"} 20.0")
+                .contains("harbor_connector_findings_funnel{instance=\"default\",step=\"running\"} 0.0"));
     }
 
     @Test

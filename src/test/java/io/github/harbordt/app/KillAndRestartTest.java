@@ -65,6 +65,7 @@ class KillAndRestartTest {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                 "-cp", System.getProperty("java.class.path"),
                 "-Dconnector.mode=once",
+                "-Dcamel.management.enabled=false",
                 "-Dconnector.data-dir=" + data,
                 "-Droutes.dir=" + data.resolve("routes"),
                 "-Dharbor.url=" + harbor.url(),
