@@ -96,7 +96,8 @@ public final class Connector {
         this.ledger = new DeliveryLedger(state);
         this.webhooks = WebhookSettings.load(s);
         this.clock = clock;
-        this.runtimes = runtimeContexts(RuntimeSettings.load(s));
+        RuntimeSettings runtime = RuntimeSettings.load(s);
+        this.runtimes = runtimeContexts(runtime);
         DefaultAggregateController auditBatcher = new DefaultAggregateController();
         this.cycles = new ScanCycles(instances, state, ledger, batcher, dynatrace,
                 s.duration("state.delivered-scan-retention", "7d"), runtimes.aliases(), clock);
@@ -119,7 +120,7 @@ public final class Connector {
         ctx.addRoutes(new AuditRoutes(audits));
         ctx.addRoutes(new MetricRoutes(dynatrace));
         if (runtimes.enabled()) {
-            ctx.addRoutes(new RuntimeRoutes(runtimes, RuntimeSettings.load(s).refreshInterval()));
+            ctx.addRoutes(new RuntimeRoutes(runtimes, runtime.refreshInterval()));
         }
         ctx.addService(new ServiceSupport() {
             @Override
