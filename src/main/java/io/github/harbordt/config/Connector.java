@@ -21,7 +21,10 @@ import io.github.harbordt.state.DeadLetterStore;
 import io.github.harbordt.state.StateStore;
 import io.github.harbordt.pipeline.WebhookScans;
 import io.github.harbordt.demo.DemoCluster;
+import io.github.harbordt.notify.NotificationRoutes;
+import io.github.harbordt.notify.Notifications;
 import io.github.harbordt.runtime.InventorySource;
+import io.github.harbordt.state.SightingStore;
 import io.github.harbordt.runtime.KubernetesSource;
 import io.github.harbordt.runtime.PodListSource;
 import io.github.harbordt.runtime.RuntimeContexts;
@@ -77,6 +80,7 @@ public final class Connector {
     private final WebhookSettings webhooks;
     private final Clock clock;
     private final RuntimeContexts runtimes;
+    private final Notifications notifications;
     private VertxPlatformHttpServer webhookServer;
 
     private Connector(CamelContext ctx, Settings s, Clock clock) throws Exception {
@@ -98,6 +102,16 @@ public final class Connector {
         this.clock = clock;
         RuntimeSettings runtime = RuntimeSettings.load(s);
         this.runtimes = runtimeContexts(runtime);
+        NotificationSettings notifying = NotificationSettings.load(s, runtime.productionStage(), dynatrace.dryRun());
+        if (demo != null) {
+            // the first run shows what it would notify, not only after tomorrow's 08:00
+            notifying = notifying.withAfterEachCycle();
+        }
+        if (notifying.enabled() && notifying.rules().requireRunning() && !runtimes.enabled()) {
+            LOG.warn("Notifications need runtime context (notifications.require-running/-production), but no cluster is "
+                    + "configured (runtime.clusters): nothing will be notified until one is, or both are set to false");
+        }
+        this.notifications = new Notifications(new SightingStore(database.dataSource()), notifying, runtimes, json, clock);
         DefaultAggregateController auditBatcher = new DefaultAggregateController();
         this.cycles = new ScanCycles(instances, state, ledger, batcher, dynatrace,
                 s.duration("state.delivered-scan-retention", "7d"), runtimes.aliases(), clock);
@@ -112,11 +126,15 @@ public final class Connector {
             ctx.addComponent(HarborRequests.componentName(instance), harborHttp(instance));
         }
         ScanEventsProcessor mapping = new ScanEventsProcessor(new SecurityEventMapper(dynatrace.extraAttributes()), json,
-                deadLetters, ledger, runtimes, dynatrace);
+                deadLetters, ledger, runtimes, notifications, dynatrace);
         ctx.addRoutes(new DeliveryRoutes(dynatrace, new DynatraceRequests(dynatrace, ledger, deadLetters, json), batcher,
                 auditBatcher, deliveryPool(ctx, s.integer("dynatrace.delivery-threads", 2))));
         ctx.addRoutes(new HarborRoutes(cycles, new HarborRequests(json), new HarborPages(), mapping,
-                s.integer("harbor.retries", 3), s.duration("harbor.retry-delay", "2s")));
+                s.integer("harbor.retries", 3), s.duration("harbor.retry-delay", "2s"),
+                notifications));
+        if (notifying.enabled()) {
+            ctx.addRoutes(new NotificationRoutes(notifications, notifying, dynatrace.dryRunDir()));
+        }
         ctx.addRoutes(new AuditRoutes(audits));
         ctx.addRoutes(new MetricRoutes(dynatrace));
         if (runtimes.enabled()) {
@@ -317,6 +335,10 @@ public final class Connector {
 
     public DynatraceSettings dynatrace() {
         return dynatrace;
+    }
+
+    public Notifications notifications() {
+        return notifications;
     }
 
     public RuntimeContexts runtimes() {

@@ -153,6 +153,11 @@ public final class SimulatedRegistry {
                 old == null ? "v0.56.2" : old.scannerVersion(), total, vulnerabilities);
     }
 
+    /** Deletes the artifact, as a user or a retention policy does in Harbor. */
+    public void delete(Artifact artifact) {
+        artifacts.remove(artifact.id);
+    }
+
     /** Makes the artifact an image index of these per-platform manifests (listed in its {@code references}). */
     public void children(Artifact index, List<String> childDigests) {
         index.children = List.copyOf(childDigests);

@@ -2,6 +2,8 @@ package io.github.harbordt.harbor;
 
 import io.github.harbordt.dynatrace.DeliveryRoutes;
 import io.github.harbordt.dynatrace.MetricRoutes;
+import io.github.harbordt.notify.NotificationRoutes;
+import io.github.harbordt.notify.Notifications;
 import io.github.harbordt.pipeline.CycleResult;
 import io.github.harbordt.runtime.FunnelMeters;
 import io.github.harbordt.pipeline.ScanCycles;
@@ -39,15 +41,17 @@ public class HarborRoutes extends RouteBuilder {
     private final ScanEventsProcessor mapping;
     private final int retries;
     private final Duration retryDelay;
+    private final Notifications notifications;
 
     public HarborRoutes(ScanCycles cycles, HarborRequests requests, HarborPages pages, ScanEventsProcessor mapping,
-                        int retries, Duration retryDelay) {
+                        int retries, Duration retryDelay, Notifications notifications) {
         this.cycles = cycles;
         this.requests = requests;
         this.pages = pages;
         this.mapping = mapping;
         this.retries = retries;
         this.retryDelay = retryDelay;
+        this.notifications = notifications;
     }
 
     @Override
@@ -80,15 +84,19 @@ public class HarborRoutes extends RouteBuilder {
                     .setBody(constant(CycleResult.SKIPPED))
                 .end();
 
-        // the funnel goes out on a copy of the finished cycle's exchange: the cycle does not wait for its metrics
+        // what follows a cycle runs on a copy of its exchange: the cycle does not wait for its metrics or notifications
         from("direct:harbor-scan-cycle-finish").routeId("harbor-scan-cycle-finish")
                 .setBody(method(cycles, "finish"))
-                .wireTap("direct:harbor-funnel").id("cycle-funnel");
+                .wireTap("direct:harbor-cycle-done").id("cycle-done");
 
-        from("direct:harbor-funnel").routeId("harbor-funnel")
+        from("direct:harbor-cycle-done").routeId("harbor-cycle-done")
                 .bean(funnelMeters, "record")
                 .setBody(method(cycles, "funnelLines"))
-                .to(MetricRoutes.METRICS);
+                .to(MetricRoutes.METRICS)
+                .bean(notifications, "cycleDone")
+                .filter(constant(notifications.settings().enabled() && notifications.settings().afterEachCycle()))
+                    .to(NotificationRoutes.TRIGGER)
+                .end();
 
         // Follows Harbor's Link header page by page; each page is handed to the page route as a list.
         from("direct:harbor-list").routeId("harbor-list")

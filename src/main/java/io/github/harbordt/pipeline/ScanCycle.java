@@ -5,6 +5,8 @@ import io.github.harbordt.harbor.ArtifactSelector;
 import org.apache.camel.Exchange;
 
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One crawl of one Harbor instance's scans, or the check of the artifacts one webhook names. A crawl's
@@ -15,6 +17,7 @@ public final class ScanCycle extends HarborCycle {
     private final Instant windowStart;
     private final boolean webhook;
     private final ArtifactSelector selector;
+    private final Map<String, String> scannedImages = new ConcurrentHashMap<>();
 
     private ScanCycle(HarborInstance instance, Instant windowStart, boolean webhook, CycleStats stats, Instant localNow) {
         super(instance, stats, localNow);
@@ -48,5 +51,15 @@ public final class ScanCycle extends HarborCycle {
 
     public ArtifactSelector selector() {
         return selector;
+    }
+
+    /** Notes an image with a finished scan that the crawl listed, new or not: its findings are still there. */
+    void listed(String digest, String repository) {
+        scannedImages.put(digest, repository);
+    }
+
+    /** Digest to repository of every image with a finished scan the crawl listed. */
+    public Map<String, String> scannedImages() {
+        return scannedImages;
     }
 }

@@ -145,6 +145,9 @@ public class ScanCycles {
                 cycle.windowStart(), cycle.webhook());
         if (!(decision instanceof ArtifactSelector.Selected selected)) {
             ArtifactSelector.Skipped skipped = (ArtifactSelector.Skipped) decision;
+            if (skipped.why() == ArtifactSelector.Skip.BEFORE_WINDOW) {
+                cycle.listed(listed.path("digest").asText(), listed.path("repository_name").asText());
+            }
             if (skipped.why() == ArtifactSelector.Skip.MALFORMED) {
                 LOG.warn("Harbor '{}': artifact skipped: {}", cycle.instance().id(), skipped.detail());
             } else if (cycle.webhook() && skipped.why() == ArtifactSelector.Skip.SCAN_NOT_FINISHED) {
@@ -155,6 +158,7 @@ public class ScanCycles {
             return null;
         }
         ScannedArtifact artifact = selected.artifact();
+        cycle.listed(artifact.digest(), artifact.repository());
         if (ledger.known(scanRef(cycle, artifact))) {
             cycle.stats().scansAlreadyDelivered.incrementAndGet();
             return null;

@@ -15,6 +15,7 @@ import io.github.harbordt.mapping.SecurityEventMapper;
 import io.github.harbordt.mapping.Vulnerability;
 import io.github.harbordt.state.DeadLetter;
 import io.github.harbordt.state.DeadLetterStore;
+import io.github.harbordt.notify.Notifications;
 import io.github.harbordt.runtime.RuntimeContext;
 import io.github.harbordt.runtime.RuntimeContexts;
 import io.github.harbordt.state.ScanRef;
@@ -38,17 +39,20 @@ public class ScanEventsProcessor implements Processor {
     private final DeadLetterStore deadLetters;
     private final DeliveryLedger ledger;
     private final RuntimeContexts runtimes;
+    private final Notifications notifications;
     private final long chunkBytes;
     private final int chunkRecords;
 
     /** @param settings the batch bounds, and the size of the chunks events are handed to the batcher in */
     public ScanEventsProcessor(SecurityEventMapper mapper, ObjectMapper json, DeadLetterStore deadLetters,
-                               DeliveryLedger ledger, RuntimeContexts runtimes, DynatraceSettings settings) {
+                               DeliveryLedger ledger, RuntimeContexts runtimes, Notifications notifications,
+                               DynatraceSettings settings) {
         this.mapper = mapper;
         this.json = json;
         this.deadLetters = deadLetters;
         this.ledger = ledger;
         this.runtimes = runtimes;
+        this.notifications = notifications;
         this.chunkBytes = settings.chunkBytes();
         this.chunkRecords = settings.maxBatchRecords();
     }
@@ -103,6 +107,7 @@ public class ScanEventsProcessor implements Processor {
         for (ReportParser.Rejected r : report.rejected()) {
             reject(cycle, r.reason() + " in " + artifact.repository() + "@" + artifact.digest(), r.raw());
         }
+        notifications.record(artifact, report.vulnerabilities(), runtime);
         cycle.stats().belowMinSeverity.addAndGet(below);
         cycle.stats().filteredByRuntime.addAndGet(filtered);
         countFunnel(cycle.stats(), report.vulnerabilities().size(), critical, runtime);

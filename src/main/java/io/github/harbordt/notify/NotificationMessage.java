@@ -1,0 +1,63 @@
+package io.github.harbordt.notify;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * The content of one notification, channel-neutral: what every channel renders, and what a drop-in channel receives
+ * as JSON (README, "Notifications"). Field names follow the events the connector sends.
+ */
+public final class NotificationMessage {
+
+    private NotificationMessage() {
+    }
+
+    public static Map<String, Object> of(SightedGroup g, List<SightedGroup.Image> affected, Instant decidedAt) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("notification.type", "NEW_CRITICAL_VULNERABILITY");
+        m.put("notification.id", g.groupKey());
+        m.put("summary", g.riskLevel() + " vulnerability " + g.vulnerabilityId() + " was detected in " + g.repository()
+                + " (" + g.component() + " " + g.version() + ")");
+        m.put("vulnerability.id", g.vulnerabilityId());
+        if (g.title() != null) {
+            m.put("vulnerability.title", g.title());
+        }
+        m.put("dt.security.risk.level", g.riskLevel());
+        m.put("container_image.registry", g.registry());
+        m.put("container_image.repository", g.repository());
+        m.put("component.name", g.component());
+        m.put("component.version", g.version());
+        if (g.fixVersion() != null) {
+            m.put("vulnerability.remediation.fix_versions", List.of(g.fixVersion()));
+        }
+        m.put("first_seen", g.firstSeen().toString());
+        m.put("decided_at", decidedAt.toString());
+        m.put("affected_images_count", affected.size());
+        m.put("k8s.cluster.name", union(affected, SightedGroup.Image::clusters));
+        m.put("k8s.namespace.name", union(affected, SightedGroup.Image::namespaces));
+        m.put("k8s.workload", union(affected, SightedGroup.Image::workloads));
+        m.put("deployment.release_stage", union(affected, SightedGroup.Image::stages));
+        m.put("images", affected.stream().map(i -> {
+            Map<String, Object> image = new LinkedHashMap<>();
+            image.put("container_image.digest", i.digest());
+            image.put("container_image.tags", i.tags());
+            image.put("runtime.status", i.runtimeStatus());
+            image.put("k8s.cluster.name", i.clusters());
+            image.put("k8s.namespace.name", i.namespaces());
+            image.put("k8s.workload", i.workloads());
+            image.put("deployment.release_stage", i.stages());
+            return image;
+        }).toList());
+        return m;
+    }
+
+    private static List<String> union(List<SightedGroup.Image> images, Function<SightedGroup.Image, List<String>> field) {
+        TreeSet<String> all = new TreeSet<>();
+        images.forEach(i -> all.addAll(field.apply(i)));
+        return List.copyOf(all);
+    }
+}

@@ -1,0 +1,97 @@
+package io.github.harbordt.notify;
+
+import io.github.harbordt.config.NotificationSettings;
+import org.apache.camel.Exchange;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteBuilder;
+
+import java.nio.file.Path;
+
+/**
+ * The decision and the delivery of notifications. Every trigger (the daily schedule, the end of a cycle) goes through
+ * one queue with one consumer, so two runs never send the same notification at once. Each notification is sent to
+ * its channel's route, {@code direct:notify-<channel>}: the built-in ones below, or a drop-in route of that name
+ * (README, "Notifications"). A channel accepted the notification when its route ends without an exception; only then
+ * is it marked SENT. One failing channel does not hold up the others.
+ */
+public class NotificationRoutes extends RouteBuilder {
+
+    /** Runs the decision and sends what is pending, on the caller's thread. */
+    public static final String RUN = "direct:notifications";
+    /** Asks for a run without waiting for it. */
+    public static final String TRIGGER = "seda:notifications-trigger";
+
+    private final Notifications notifications;
+    private final NotificationSettings settings;
+    private final Path localDir;
+
+    /** @param localDir where the {@code local} channel appends {@code notifications-<date>.jsonl} */
+    public NotificationRoutes(Notifications notifications, NotificationSettings settings, Path localDir) {
+        this.notifications = notifications;
+        this.settings = settings;
+        this.localDir = localDir;
+    }
+
+    @Override
+    public void configure() {
+        from("quartz:notifications/decide?cron=" + settings.cron().trim().replace(' ', '+') + "&stateful=true")
+                .routeId("notifications-schedule")
+                .to(TRIGGER);
+
+        from(TRIGGER).routeId("notifications-trigger")
+                .to(RUN);
+
+        from(RUN).routeId("notifications")
+                .bean(notifications, "decide").id("notifications-decide")
+                .setBody(method(notifications, "pending"))
+                .split(body())
+                    .setProperty(Notifications.NOTIFICATION, body())
+                    .to("direct:notification-send")
+                .end();
+
+        from("direct:notification-send").routeId("notification-send")
+                .onException(Exception.class).handled(true)
+                    .maximumRedeliveries(settings.retries()).redeliveryDelay(settings.retryDelay().toMillis())
+                    .useExponentialBackOff().backOffMultiplier(2).retryAttemptedLogLevel(LoggingLevel.DEBUG).logExhausted(false)
+                    .bean(notifications, "failed")
+                .end()
+                .to("direct:notification-attempt").id("notification-try")
+                .bean(notifications, "sent");
+
+        // the retried unit: every attempt starts again from the stored payload, whatever the channel route did to it
+        from("direct:notification-attempt").routeId("notification-attempt")
+                .errorHandler(noErrorHandler())
+                .bean(notifications, "attempt")
+                .toD("direct:notify-${header." + Notifications.CHANNEL + "}").id("notification-channel");
+
+        from("direct:notify-local").routeId("notify-local")
+                .errorHandler(noErrorHandler())
+                .transform(body().append("\n"))
+                .setHeader(Exchange.FILE_NAME, simple("notifications-${date:now:yyyy-MM-dd}.jsonl"))
+                .to("file:" + localDir.toAbsolutePath() + "?fileExist=Append");
+
+        if (!settings.webhookUrl().isEmpty()) {
+            from("direct:notify-webhook").routeId("notify-webhook")
+                    .errorHandler(noErrorHandler())
+                    .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
+                    .process(e -> {
+                        if (!settings.webhookAuthHeader().isEmpty()) {
+                            e.getMessage().setHeader("Authorization", settings.webhookAuthHeader());
+                        }
+                    })
+                    .to(post(settings.webhookUrl()));
+        }
+        if (!settings.slackUrl().isEmpty()) {
+            from("direct:notify-slack").routeId("notify-slack")
+                    .errorHandler(noErrorHandler())
+                    .bean(ChannelMessages.class, "slack")
+                    .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
+                    .to(post(settings.slackUrl()));
+        }
+    }
+
+    /** A POST to the URL as given (its query included); any answer but 2xx fails the attempt. */
+    private static String post(String url) {
+        return url + (url.contains("?") ? "&" : "?") + "httpMethod=POST&throwExceptionOnFailure=true";
+    }
+}

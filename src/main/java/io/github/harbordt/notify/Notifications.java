@@ -1,0 +1,146 @@
+package io.github.harbordt.notify;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.harbordt.config.NotificationSettings;
+import io.github.harbordt.mapping.RiskLevel;
+import io.github.harbordt.mapping.ScannedArtifact;
+import io.github.harbordt.mapping.Vulnerability;
+import io.github.harbordt.pipeline.ScanCycle;
+import io.github.harbordt.runtime.RuntimeContext;
+import io.github.harbordt.runtime.RuntimeContexts;
+import io.github.harbordt.state.SightingStore;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * New critical vulnerabilities in production, one notification per group and channel. The crawl and the webhooks
+ * {@link #record} what they see; {@link #decide} (daily, or after each cycle) turns every group that is new and worth it
+ * into one PENDING notification per channel; the send route delivers each and marks it SENT only once its channel
+ * accepted it. A group keeps its notification rows as long as it is remembered, so it is never notified twice.
+ */
+public class Notifications {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Notifications.class);
+    /** Headers of a notification on its way to a channel route ({@code direct:notify-<channel>}). */
+    public static final String CHANNEL = "notificationChannel";
+    public static final String GROUP = "notificationGroup";
+    /** Exchange property: the notification being sent; a retry starts again from its payload. */
+    public static final String NOTIFICATION = "notification";
+
+    private final SightingStore store;
+    private final NotificationSettings settings;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final RuntimeContexts runtimes;
+
+    public Notifications(SightingStore store, NotificationSettings settings, RuntimeContexts runtimes, ObjectMapper json,
+                         Clock clock) {
+        this.store = store;
+        this.runtimes = runtimes;
+        this.settings = settings;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    public NotificationSettings settings() {
+        return settings;
+    }
+
+    public SightingStore store() {
+        return store;
+    }
+
+    /** Remembers the image's findings at or above the threshold, when the image runs where it must to count. */
+    public void record(ScannedArtifact artifact, List<Vulnerability> vulnerabilities, RuntimeContext runtime) {
+        if (!settings.enabled() || !settings.rules().counts(runtime)) {
+            return;
+        }
+        List<Sighting> sightings = new ArrayList<>();
+        for (Vulnerability v : vulnerabilities) {
+            RiskLevel risk = RiskLevel.ofSeverity(v.severity());
+            if (risk.atLeast(settings.rules().threshold())) {
+                sightings.add(new Sighting(v.id(), v.description() == null ? v.id() : firstLine(v.description()),
+                        artifact.registry(), artifact.repository(), v.packageName(), v.version(), risk.name(),
+                        v.fixVersion(), artifact.digest(), artifact.tags(), runtime));
+            }
+        }
+        store.record(sightings, clock.instant());
+    }
+
+    /** After a crawl: every image it listed is still there, so are its findings; their runtime is refreshed too. */
+    public void cycleDone(Exchange exchange) throws InterruptedException {
+        if (!settings.enabled()) {
+            return;
+        }
+        Map<String, RuntimeContext> images = new HashMap<>();
+        for (Map.Entry<String, String> e : ScanCycle.of(exchange).scannedImages().entrySet()) {
+            images.put(e.getKey(), runtimes.contextOf(e.getKey(), e.getValue()));
+        }
+        store.touch(images, clock.instant());
+    }
+
+    /** Forgets groups gone longer than the retention, then creates the notifications of the new groups worth one. */
+    public int decide() throws JsonProcessingException {
+        Instant now = clock.instant();
+        int forgotten = store.forgetBefore(now.minus(settings.rules().retention()));
+        int created = 0;
+        for (SightedGroup group : store.unnotifiedSince(now.minus(settings.rules().newWithin()))) {
+            List<SightedGroup.Image> affected = settings.rules().affected(group);
+            if (!affected.isEmpty()) {
+                store.createNotifications(group.groupKey(), settings.channels(),
+                        json.writeValueAsString(NotificationMessage.of(group, affected, now)), now);
+                created++;
+            }
+        }
+        LOG.info("New vulnerabilities: {} new group(s) to notify on {}; {} group(s) forgotten after notifications.retention",
+                created, settings.channels(), forgotten);
+        return created;
+    }
+
+    public List<SightingStore.Notification> pending() {
+        return store.notifications(SightingStore.State.PENDING);
+    }
+
+    /** What a channel route gets on every attempt: the payload JSON, the channel and group in headers. */
+    public void attempt(Exchange exchange) {
+        SightingStore.Notification n = exchange.getProperty(NOTIFICATION, SightingStore.Notification.class);
+        exchange.getMessage().removeHeaders("*", "CamelRedeliver*");
+        exchange.getMessage().setHeader(CHANNEL, n.channel());
+        exchange.getMessage().setHeader(GROUP, n.groupKey());
+        exchange.getMessage().setBody(n.payload());
+    }
+
+    public void sent(Exchange exchange) {
+        SightingStore.Notification n = exchange.getProperty(NOTIFICATION, SightingStore.Notification.class);
+        store.sent(n.groupKey(), n.channel(), clock.instant());
+    }
+
+    /** The channel failed after its retries: tried again at the next run, until notifications.max-attempts. */
+    public void failed(Exchange exchange) {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        SightingStore.Notification n = exchange.getProperty(NOTIFICATION, SightingStore.Notification.class);
+        String group = n.groupKey();
+        String channel = n.channel();
+        int attempts = store.notification(group, channel).map(SightingStore.Notification::attempts).orElse(0) + 1;
+        boolean dead = attempts >= settings.maxAttempts();
+        store.failed(group, channel, String.valueOf(e == null ? null : e.getMessage()), dead);
+        LOG.warn("Notification {} to channel '{}' failed (attempt {} of {}){}: {}", group.substring(0, 12), channel,
+                attempts, settings.maxAttempts(), dead ? ", given up (state DEAD)" : ", tried again at the next run",
+                e == null ? "" : e.getMessage());
+    }
+
+    private static String firstLine(String text) {
+        int nl = text.indexOf('\n');
+        String line = nl < 0 ? text : text.substring(0, nl);
+        return line.length() > 200 ? line.substring(0, 200) + "…" : line;
+    }
+}

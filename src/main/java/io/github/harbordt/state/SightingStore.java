@@ -1,0 +1,371 @@
+package io.github.harbordt.state;
+
+import io.github.harbordt.notify.SightedGroup;
+import io.github.harbordt.notify.Sighting;
+import io.github.harbordt.runtime.RuntimeContext;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.IntStream;
+import javax.sql.DataSource;
+
+/**
+ * The memory of what was seen, for the new-vulnerability notifications: per group (vulnerability, registry,
+ * repository, component, version) and per affected image, the first and last sighting; and per group and channel,
+ * the notification and whether the channel accepted it. A group not seen for the retention period is forgotten with
+ * its images and notifications, so one that comes back later counts as new again.
+ */
+public class SightingStore {
+
+    /** Notification states: waiting for (another) attempt, accepted by the channel, given up after too many attempts. */
+    public enum State { PENDING, SENT, DEAD }
+
+    /** A notification to send, or sent. */
+    public record Notification(String groupKey, String channel, State state, String payload, int attempts,
+                               String lastError) {
+    }
+
+    private static final String SEP = "\n";
+    private final DataSource dataSource;
+
+    public SightingStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /**
+     * Records sightings (one image's findings): groups and images are created with first = last = {@code now}, or
+     * touched. A handful of batched statements per call, whatever the number of findings; serialised, so two threads
+     * meeting the same new group cannot both insert it (portable, no MERGE dialects).
+     */
+    public synchronized void record(List<Sighting> sightings, Instant now) {
+        if (sightings.isEmpty()) {
+            return;
+        }
+        Map<String, Sighting> byGroup = new LinkedHashMap<>();
+        sightings.forEach(s -> byGroup.putIfAbsent(s.groupKey(), s));
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Set<String> knownGroups = existingGroups(c, byGroup.keySet());
+                try (PreparedStatement update = c.prepareStatement(
+                        "UPDATE sighting_group SET last_seen = ?, fix_version = ?, title = ? WHERE group_key = ?");
+                     PreparedStatement insert = c.prepareStatement("INSERT INTO sighting_group (group_key, vulnerability_id, "
+                             + "title, registry, repository, component, version, risk_level, fix_version, first_seen, last_seen) "
+                             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    for (Sighting s : byGroup.values()) {
+                        if (knownGroups.contains(s.groupKey())) {
+                            update.setTimestamp(1, Timestamp.from(now));
+                            update.setString(2, cut(s.fixVersion(), 300));
+                            update.setString(3, cut(s.title(), 1000));
+                            update.setString(4, s.groupKey());
+                            update.addBatch();
+                        } else {
+                            insert.setString(1, s.groupKey());
+                            insert.setString(2, cut(s.vulnerabilityId(), 300));
+                            insert.setString(3, cut(s.title(), 1000));
+                            insert.setString(4, cut(s.registry(), 300));
+                            insert.setString(5, cut(s.repository(), 1000));
+                            insert.setString(6, cut(s.component(), 1000));
+                            insert.setString(7, cut(s.version(), 300));
+                            insert.setString(8, s.riskLevel());
+                            insert.setString(9, cut(s.fixVersion(), 300));
+                            insert.setTimestamp(10, Timestamp.from(now));
+                            insert.setTimestamp(11, Timestamp.from(now));
+                            insert.addBatch();
+                        }
+                    }
+                    update.executeBatch();
+                    insert.executeBatch();
+                }
+                recordImages(c, byGroup.values(), now);
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StateStoreException("record " + sightings.size() + " sightings", e);
+        }
+    }
+
+    private static void recordImages(Connection c, Collection<Sighting> sightings, Instant now) throws SQLException {
+        Set<String> known = new HashSet<>();
+        Set<String> digests = new HashSet<>();
+        sightings.forEach(s -> digests.add(s.digest()));
+        for (String digest : digests) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT group_key FROM sighting_image WHERE digest = ?")) {
+                ps.setString(1, digest);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        known.add(rs.getString(1) + "@" + digest);
+                    }
+                }
+            }
+        }
+        try (PreparedStatement update = c.prepareStatement("UPDATE sighting_image SET last_seen = ?, tags = ?, "
+                + "runtime_status = ?, clusters = ?, namespaces = ?, workloads = ?, stages = ? WHERE group_key = ? AND digest = ?");
+             PreparedStatement insert = c.prepareStatement("INSERT INTO sighting_image (group_key, digest, tags, "
+                     + "runtime_status, clusters, namespaces, workloads, stages, first_seen, last_seen) "
+                     + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (Sighting s : sightings) {
+                String[] runtime = runtimeColumns(s.runtime());
+                String tags = String.join(SEP, s.tags());
+                boolean exists = known.contains(s.groupKey() + "@" + s.digest());
+                PreparedStatement ps = exists ? update : insert;
+                int i = 1;
+                if (exists) {
+                    ps.setTimestamp(i++, Timestamp.from(now));
+                } else {
+                    ps.setString(i++, s.groupKey());
+                    ps.setString(i++, s.digest());
+                }
+                ps.setString(i++, tags);
+                for (String column : runtime) {
+                    ps.setString(i++, column);
+                }
+                if (exists) {
+                    ps.setString(i++, s.groupKey());
+                    ps.setString(i, s.digest());
+                } else {
+                    ps.setTimestamp(i++, Timestamp.from(now));
+                    ps.setTimestamp(i, Timestamp.from(now));
+                }
+                ps.addBatch();
+            }
+            update.executeBatch();
+            insert.executeBatch();
+        }
+    }
+
+    /** Which of the group keys exist, asked in slices of 500. */
+    private static Set<String> existingGroups(Connection c, Set<String> keys) throws SQLException {
+        Set<String> found = new HashSet<>();
+        List<String> all = new ArrayList<>(keys);
+        for (int from = 0; from < all.size(); from += 500) {
+            List<String> slice = all.subList(from, Math.min(all.size(), from + 500));
+            try (PreparedStatement ps = c.prepareStatement("SELECT group_key FROM sighting_group WHERE group_key IN ("
+                    + String.join(",", Collections.nCopies(slice.size(), "?")) + ")")) {
+                for (int i = 0; i < slice.size(); i++) {
+                    ps.setString(i + 1, slice.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        found.add(rs.getString(1));
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    /**
+     * The crawl listed these images again (their scans unchanged): their groups are still there, seen {@code now},
+     * and each image's runtime is refreshed. Without this, an image scanned once and running for months would be
+     * forgotten after the retention and announced as new again.
+     */
+    public synchronized void touch(Map<String, RuntimeContext> images, Instant now) {
+        if (images.isEmpty()) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement image = c.prepareStatement("UPDATE sighting_image SET last_seen = ?, runtime_status = ?, "
+                    + "clusters = ?, namespaces = ?, workloads = ?, stages = ? WHERE digest = ?");
+                 PreparedStatement group = c.prepareStatement("UPDATE sighting_group SET last_seen = ? WHERE group_key IN "
+                         + "(SELECT group_key FROM sighting_image WHERE digest = ?)")) {
+                for (Map.Entry<String, RuntimeContext> e : images.entrySet()) {
+                    String[] runtime = runtimeColumns(e.getValue());
+                    image.setTimestamp(1, Timestamp.from(now));
+                    for (int i = 0; i < runtime.length; i++) {
+                        image.setString(2 + i, runtime[i]);
+                    }
+                    image.setString(7, e.getKey());
+                    image.addBatch();
+                    group.setTimestamp(1, Timestamp.from(now));
+                    group.setString(2, e.getKey());
+                    group.addBatch();
+                }
+                image.executeBatch();
+                group.executeBatch();
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StateStoreException("refresh " + images.size() + " sighted images", e);
+        }
+    }
+
+    /** status, clusters, namespaces, workloads ({@code Kind/name}), stages. */
+    private static String[] runtimeColumns(RuntimeContext r) {
+        if (r == null) {
+            return new String[]{null, null, null, null, null};
+        }
+        List<String> workloads = IntStream.range(0, r.workloadKinds().size())
+                .mapToObj(i -> r.workloadKinds().get(i) + "/" + r.workloadNames().get(i)).toList();
+        return new String[]{r.status().name(), join(r.clusters()), join(r.namespaces()), join(workloads), join(r.stages())};
+    }
+
+    /** Forgets groups (with their images and notifications) last seen before {@code cutoff}; returns how many. */
+    public int forgetBefore(Instant cutoff) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            String stale = "SELECT group_key FROM sighting_group WHERE last_seen < ?";
+            int groups;
+            try (PreparedStatement images = c.prepareStatement("DELETE FROM sighting_image WHERE group_key IN (" + stale + ")");
+                 PreparedStatement notes = c.prepareStatement("DELETE FROM notification WHERE group_key IN (" + stale + ")");
+                 PreparedStatement group = c.prepareStatement("DELETE FROM sighting_group WHERE last_seen < ?")) {
+                for (PreparedStatement ps : List.of(images, notes, group)) {
+                    ps.setTimestamp(1, Timestamp.from(cutoff));
+                }
+                images.executeUpdate();
+                notes.executeUpdate();
+                groups = group.executeUpdate();
+            }
+            c.commit();
+            return groups;
+        } catch (SQLException e) {
+            throw new StateStoreException("forget sightings before " + cutoff, e);
+        }
+    }
+
+    /** Groups first seen at or after {@code since} that have no notification yet, with their images. */
+    public List<SightedGroup> unnotifiedSince(Instant since) {
+        Map<String, SightedGroup> groups = new LinkedHashMap<>();
+        Map<String, List<SightedGroup.Image>> images = new LinkedHashMap<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT g.group_key, g.vulnerability_id, g.title, g.registry, "
+                     + "g.repository, g.component, g.version, g.risk_level, g.fix_version, g.first_seen, g.last_seen, "
+                     + "i.digest, i.tags, i.runtime_status, i.clusters, i.namespaces, i.workloads, i.stages, i.last_seen "
+                     + "FROM sighting_group g JOIN sighting_image i ON i.group_key = g.group_key "
+                     + "WHERE g.first_seen >= ? AND NOT EXISTS (SELECT 1 FROM notification n WHERE n.group_key = g.group_key) "
+                     + "ORDER BY g.first_seen, g.group_key, i.digest")) {
+            ps.setTimestamp(1, Timestamp.from(since));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String key = rs.getString(1);
+                    List<SightedGroup.Image> own = images.computeIfAbsent(key, k -> new ArrayList<>());
+                    groups.computeIfAbsent(key, k -> {
+                        try {
+                            return new SightedGroup(key, rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                                    rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
+                                    rs.getTimestamp(10).toInstant(), rs.getTimestamp(11).toInstant(), own);
+                        } catch (SQLException e) {
+                            throw new StateStoreException("read a sighting", e);
+                        }
+                    });
+                    own.add(new SightedGroup.Image(rs.getString(12), split(rs.getString(13)), rs.getString(14),
+                            split(rs.getString(15)), split(rs.getString(16)), split(rs.getString(17)), split(rs.getString(18)),
+                            rs.getTimestamp(19).toInstant()));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StateStoreException("read the sightings since " + since, e);
+        }
+        return List.copyOf(groups.values());
+    }
+
+    /** Creates the group's notification for each channel (PENDING); a notification that exists is left as it is. */
+    public void createNotifications(String groupKey, List<String> channels, String payload, Instant now) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement insert = c.prepareStatement("INSERT INTO notification (group_key, channel, state, payload, "
+                     + "created_at, attempts) SELECT ?, ?, ?, ?, ?, 0 FROM (VALUES (0)) AS one(x) WHERE NOT EXISTS "
+                     + "(SELECT 1 FROM notification WHERE group_key = ? AND channel = ?)")) {
+            for (String channel : channels) {
+                insert.setString(1, groupKey);
+                insert.setString(2, channel);
+                insert.setString(3, State.PENDING.name());
+                insert.setString(4, payload);
+                insert.setTimestamp(5, Timestamp.from(now));
+                insert.setString(6, groupKey);
+                insert.setString(7, channel);
+                insert.executeUpdate();
+            }
+        } catch (SQLException e) {
+            throw new StateStoreException("create the notifications of " + groupKey, e);
+        }
+    }
+
+    public List<Notification> notifications(State state) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT group_key, channel, state, payload, attempts, last_error "
+                     + "FROM notification WHERE state = ? ORDER BY created_at, group_key, channel")) {
+            ps.setString(1, state.name());
+            List<Notification> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Notification(rs.getString(1), rs.getString(2), State.valueOf(rs.getString(3)),
+                            rs.getString(4), rs.getInt(5), rs.getString(6)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StateStoreException("read the " + state + " notifications", e);
+        }
+    }
+
+    /** The channel accepted it: it is never sent again. */
+    public void sent(String groupKey, String channel, Instant now) {
+        update("UPDATE notification SET state = ?, sent_at = ?, attempts = attempts + 1, last_error = NULL "
+                + "WHERE group_key = ? AND channel = ?", State.SENT.name(), Timestamp.from(now), groupKey, channel);
+    }
+
+    /** The channel failed after its retries: PENDING for the next run, or DEAD when {@code dead}. */
+    public void failed(String groupKey, String channel, String error, boolean dead) {
+        update("UPDATE notification SET state = ?, attempts = attempts + 1, last_error = ? WHERE group_key = ? AND channel = ?",
+                (dead ? State.DEAD : State.PENDING).name(), cut(error, 2000), groupKey, channel);
+    }
+
+    public Optional<Notification> notification(String groupKey, String channel) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT group_key, channel, state, payload, attempts, last_error "
+                     + "FROM notification WHERE group_key = ? AND channel = ?")) {
+            ps.setString(1, groupKey);
+            ps.setString(2, channel);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new Notification(rs.getString(1), rs.getString(2),
+                        State.valueOf(rs.getString(3)), rs.getString(4), rs.getInt(5), rs.getString(6))) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new StateStoreException("read the notification of " + groupKey + " to " + channel, e);
+        }
+    }
+
+    private void update(String sql, Object... values) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < values.length; i++) {
+                ps.setObject(i + 1, values[i]);
+            }
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StateStoreException("update a notification", e);
+        }
+    }
+
+    private static String join(List<String> values) {
+        return values == null ? null : String.join(SEP, values);
+    }
+
+    private static List<String> split(String joined) {
+        return joined == null || joined.isEmpty() ? List.of() : Arrays.asList(joined.split(SEP));
+    }
+
+    private static String cut(String value, int max) {
+        return value == null || value.length() <= max ? value : value.substring(0, max);
+    }
+}
