@@ -12,7 +12,8 @@ import java.nio.file.Path;
  * one queue with one consumer, so two runs never send the same notification at once. Each notification is sent to
  * its channel's route, {@code direct:notify-<channel>}: the built-in ones below, or a drop-in route of that name
  * (README, "Notifications"). A channel accepted the notification when its route ends without an exception; only then
- * is it marked SENT. One failing channel does not hold up the others.
+ * is it marked SENT. One failing channel does not hold up the others. Channel routes keep the error handler they
+ * have (a drop-in's is Camel's default): {@link Notifications#send} calls each on an exchange of its own.
  */
 public class NotificationRoutes extends RouteBuilder {
 
@@ -55,14 +56,8 @@ public class NotificationRoutes extends RouteBuilder {
                     .useExponentialBackOff().backOffMultiplier(2).retryAttemptedLogLevel(LoggingLevel.DEBUG).logExhausted(false)
                     .bean(notifications, "failed")
                 .end()
-                .to("direct:notification-attempt").id("notification-try")
+                .bean(notifications, "send").id("notification-channel")
                 .bean(notifications, "sent");
-
-        // the retried unit: every attempt starts again from the stored payload, whatever the channel route did to it
-        from("direct:notification-attempt").routeId("notification-attempt")
-                .errorHandler(noErrorHandler())
-                .bean(notifications, "attempt")
-                .toD("direct:notify-${header." + Notifications.CHANNEL + "}").id("notification-channel");
 
         from("direct:notify-local").routeId("notify-local")
                 .errorHandler(noErrorHandler())

@@ -11,6 +11,7 @@ import io.github.harbordt.runtime.RuntimeContext;
 import io.github.harbordt.runtime.RuntimeContexts;
 import io.github.harbordt.state.SightingStore;
 import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +42,7 @@ public class Notifications {
     private final ObjectMapper json;
     private final Clock clock;
     private final RuntimeContexts runtimes;
+    private volatile ProducerTemplate template;
 
     public Notifications(SightingStore store, NotificationSettings settings, RuntimeContexts runtimes, ObjectMapper json,
                          Clock clock) {
@@ -110,13 +112,30 @@ public class Notifications {
         return store.notifications(SightingStore.State.PENDING);
     }
 
-    /** What a channel route gets on every attempt: the payload JSON, the channel and group in headers. */
-    public void attempt(Exchange exchange) {
+    /**
+     * One attempt: the channel route gets a fresh exchange with the payload JSON and the channel and group in headers,
+     * so whatever the route (or its own error handler) does, the next attempt starts from the same notification.
+     */
+    public void send(Exchange exchange) throws ChannelFailedException {
         SightingStore.Notification n = exchange.getProperty(NOTIFICATION, SightingStore.Notification.class);
-        exchange.getMessage().removeHeaders("*", "CamelRedeliver*");
-        exchange.getMessage().setHeader(CHANNEL, n.channel());
-        exchange.getMessage().setHeader(GROUP, n.groupKey());
-        exchange.getMessage().setBody(n.payload());
+        if (template == null) {
+            template = exchange.getContext().createProducerTemplate();
+        }
+        Exchange attempt = template.send("direct:notify-" + n.channel(), e -> {
+            e.getMessage().setHeader(CHANNEL, n.channel());
+            e.getMessage().setHeader(GROUP, n.groupKey());
+            e.getMessage().setBody(n.payload());
+        });
+        if (attempt.getException() != null) {
+            throw new ChannelFailedException(n.channel(), attempt.getException());
+        }
+    }
+
+    /** The channel did not accept the notification. */
+    public static final class ChannelFailedException extends Exception {
+        ChannelFailedException(String channel, Exception cause) {
+            super("channel '" + channel + "': " + cause.getMessage(), cause);
+        }
     }
 
     public void sent(Exchange exchange) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.KubernetesListBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.github.harbordt.config.DropInRoutes;
 import io.github.harbordt.demo.HarborSimulator;
 import io.github.harbordt.demo.SimulatedRegistry;
 import io.github.harbordt.pipeline.CycleResult;
@@ -240,6 +241,27 @@ class NotificationTest {
         assertThat(webhook.accepted()).hasSize(1);
         assertThat(store().notification(group, "webhook")).hasValueSatisfying(n -> assertThat(n.state()).isEqualTo(SightingStore.State.SENT));
         assertThat(slack.accepted()).hasSize(1);
+    }
+
+    @Test
+    void theDropInChannelExampleFromTheReadmeDeliversAndCountsAsAChannel() throws Exception {
+        api();
+        start(Map.of("notifications.channels", "ntfy"));
+        try (FakeChannel ntfy = new FakeChannel("{\"id\":\"x\"}")) {
+            connector.context().getPropertiesComponent().addInitialProperty("notifications.ntfy.url", ntfy.url("/security"));
+            DropInRoutes.load(connector.context(), Path.of("routes", "examples"));
+            crawl();
+            ntfy.fail(502, 1);
+            decide();
+
+            assertThat(ntfy.answers()).containsExactly(502, 200);
+            assertThat(ntfy.accepted()).singleElement().satisfies(r -> {
+                assertThat(r.path()).isEqualTo("/security");
+                assertThat(r.body()).isEqualTo("CRITICAL vulnerability CVE-2024-3094 was detected in shop/api (xz-utils 5.6.0)");
+            });
+            assertThat(store().notifications(SightingStore.State.SENT)).singleElement()
+                    .satisfies(n -> assertThat(n.channel()).isEqualTo("ntfy"));
+        }
     }
 
     @Test
