@@ -158,10 +158,13 @@ public final class Connector {
     }
 
     /**
-     * Adds the Quartz-triggered routes of each instance: the scan crawl ({@code harbor-<id>-scans}) and, unless
-     * switched off, the audit-log read ({@code harbor-<id>-audit}).
+     * Adds the Quartz-triggered routes: per instance the scan crawl ({@code harbor-<id>-scans}) and, unless switched
+     * off, the audit-log read ({@code harbor-<id>-audit}); the daily notification decision.
      */
     public void schedule(CamelContext ctx) throws Exception {
+        if (notifications.settings().enabled()) {
+            ctx.addRoutes(NotificationRoutes.schedule(notifications.settings().cron()));
+        }
         for (HarborInstance instance : instances.values()) {
             schedule(ctx, instance, "scans", instance.quartzSchedule(), HarborRoutes.SCAN_CYCLE);
             if (instance.audit().enabled()) {

@@ -8,7 +8,7 @@ import org.apache.camel.builder.RouteBuilder;
 import java.nio.file.Path;
 
 /**
- * The decision and the delivery of notifications. Every trigger (the daily schedule, the end of a cycle) goes through
+ * The decision and the delivery of notifications. Every trigger (the daily {@link #schedule}, the end of a cycle) goes through
  * one queue with one consumer, so two runs never send the same notification at once. Each notification is sent to
  * its channel's route, {@code direct:notify-<channel>}: the built-in ones below, or a drop-in route of that name
  * (README, "Notifications"). A channel accepted the notification when its route ends without an exception; only then
@@ -20,7 +20,7 @@ public class NotificationRoutes extends RouteBuilder {
     /** Runs the decision and sends what is pending, on the caller's thread. */
     public static final String RUN = "direct:notifications";
     /** Asks for a run without waiting for it. */
-    public static final String TRIGGER = "seda:notifications-trigger";
+    public static final String TRIGGER = "seda:notifications-trigger?pollTimeout=200";
 
     private final Notifications notifications;
     private final NotificationSettings settings;
@@ -35,10 +35,6 @@ public class NotificationRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        from("quartz:notifications/decide?cron=" + settings.cron().trim().replace(' ', '+') + "&stateful=true")
-                .routeId("notifications-schedule")
-                .to(TRIGGER);
-
         from(TRIGGER).routeId("notifications-trigger")
                 .to(RUN);
 
@@ -83,6 +79,18 @@ public class NotificationRoutes extends RouteBuilder {
                     .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
                     .to(post(settings.slackUrl()));
         }
+    }
+
+    /** The daily decision ({@code notifications.cron}); added with the other schedules, in service mode only. */
+    public static RouteBuilder schedule(String cron) {
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("quartz:notifications/decide?cron=" + cron.trim().replace(' ', '+') + "&stateful=true")
+                        .routeId("notifications-schedule")
+                        .to(TRIGGER);
+            }
+        };
     }
 
     /** A POST to the URL as given (its query included); any answer but 2xx fails the attempt. */

@@ -46,7 +46,7 @@ public class WebhookRoutes extends RouteBuilder {
     public void configure() {
         // one URI for producer and consumer: seda endpoints with different options would be different queues
         String queue = "seda:harbor-webhooks?size=" + settings.queueSize() + "&concurrentConsumers=" + settings.threads()
-                + "&blockWhenFull=true&offerTimeout=500";
+                + "&blockWhenFull=true&offerTimeout=500&pollTimeout=200";
 
         from("platform-http:" + settings.path() + "/{" + WebhookReceiver.INSTANCE + "}?httpMethodRestrict=POST")
                 .routeId(RECEIVER_ROUTE)

@@ -9,9 +9,11 @@ import io.github.harbordt.pipeline.ScanCycles;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.awaitility.Awaitility;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -98,8 +100,13 @@ public final class ConnectorHarness implements AutoCloseable {
         context.stop();
     }
 
+    /**
+     * Lets what follows a cycle (metrics, the notification decision, on a wire-tapped copy) finish first: Camel's
+     * graceful shutdown would wait for it too, but checks only once a second.
+     */
     @Override
     public void close() {
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> context.getInflightRepository().size() == 0);
         context.stop();
     }
 }
