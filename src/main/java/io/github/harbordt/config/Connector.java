@@ -133,7 +133,7 @@ public final class Connector {
                 s.integer("harbor.retries", 3), s.duration("harbor.retry-delay", "2s"),
                 notifications));
         if (notifying.enabled()) {
-            ctx.addRoutes(new NotificationRoutes(notifications, notifying, dynatrace.dryRunDir()));
+            ctx.addRoutes(new NotificationRoutes(notifications, notifying, dynatrace));
         }
         ctx.addRoutes(new AuditRoutes(audits));
         ctx.addRoutes(new MetricRoutes(dynatrace));

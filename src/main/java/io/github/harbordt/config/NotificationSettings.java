@@ -12,14 +12,34 @@ import java.util.Locale;
  * New critical vulnerabilities in production, one notification each: keys {@code notifications.*}
  * (config/application.properties documents each).
  *
- * @param channels      where each notification goes: {@code local}, {@code webhook}, {@code slack}, or a drop-in route's name
+ * @param channels      where each notification goes: {@code local}, {@code webhook}, {@code slack}, {@code teams},
+ *                      {@code jira}, {@code dynatrace}, or a drop-in route's name
  * @param cron          when the decision runs (Quartz cron; default daily at 08:00)
  * @param afterEachCycle also decide at the end of every scan cycle
  * @param maxAttempts   runs a notification is tried in before it is given up (DEAD) and dead-lettered
  */
 public record NotificationSettings(boolean enabled, NotificationRules rules, List<String> channels, String cron,
                                    boolean afterEachCycle, int retries, Duration retryDelay, int maxAttempts,
-                                   String webhookUrl, String webhookAuthHeader, String slackUrl) {
+                                   String webhookUrl, String webhookAuthHeader, String slackUrl, String teamsUrl,
+                                   Jira jira, String dynatraceEventType, String dynatraceEventsPath) {
+
+    /**
+     * @param user  with {@code token}: basic authentication (Jira Cloud: e-mail and API token); empty: the token is
+     *              sent as a bearer token (Jira Data Center personal access token)
+     * @param searchPath where existing issues are looked up by label ({@code /rest/api/3/search/jql} on Jira Cloud)
+     */
+    public record Jira(String url, String project, String issueType, List<String> labels, String user, String token,
+                       String searchPath) {
+        public String authorization() {
+            return user.isEmpty() ? "Bearer " + token : "Basic " + java.util.Base64.getEncoder()
+                    .encodeToString((user + ":" + token).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public String toString() {
+            return "Jira[" + url + " " + project + "]";
+        }
+    }
 
     public static NotificationSettings load(Settings s, String productionStage, boolean dryRun) {
         String level = s.string("notifications.min-risk-level", "CRITICAL").toUpperCase(Locale.ROOT);
@@ -48,21 +68,37 @@ public record NotificationSettings(boolean enabled, NotificationRules rules, Lis
                 channels, s.string("notifications.cron", "0 0 8 * * ?"), s.bool("notifications.after-each-cycle", false),
                 s.integer("notifications.retries", 3), s.duration("notifications.retry-delay", "2s"),
                 Math.max(1, s.integer("notifications.max-attempts", 5)), s.string("notifications.webhook.url", ""),
-                s.string("notifications.webhook.auth-header", ""), s.string("notifications.slack.url", ""));
+                s.string("notifications.webhook.auth-header", ""), s.string("notifications.slack.url", ""),
+                s.string("notifications.teams.url", ""),
+                new Jira(s.string("notifications.jira.url", "").replaceAll("/+$", ""), s.string("notifications.jira.project", ""),
+                        s.string("notifications.jira.issue-type", "Bug"),
+                        Arrays.stream(s.string("notifications.jira.labels", "security,harbor").split(","))
+                                .map(String::trim).filter(l -> !l.isEmpty()).toList(),
+                        s.string("notifications.jira.user", ""), s.string("notifications.jira.token", ""),
+                        s.string("notifications.jira.search-path", "/rest/api/2/search")),
+                s.string("notifications.dynatrace.event-type", "CUSTOM_INFO"),
+                s.string("notifications.dynatrace.path", "/api/v2/events/ingest"));
         settings.requireUrl("webhook", settings.webhookUrl(), "notifications.webhook.url");
         settings.requireUrl("slack", settings.slackUrl(), "notifications.slack.url");
+        settings.requireUrl("teams", settings.teamsUrl(), "notifications.teams.url");
+        settings.requireUrl("jira", settings.jira().url(), "notifications.jira.url");
+        settings.requireUrl("jira", settings.jira().project(), "notifications.jira.project");
+        settings.requireUrl("jira", settings.jira().token(), "notifications.jira.token");
+        if (settings.channels().contains("dynatrace") && dryRun) {
+            throw new IllegalArgumentException("notifications.channels has dynatrace but dynatrace.url (DT_URL) is empty");
+        }
         return settings;
     }
 
-    private void requireUrl(String channel, String url, String setting) {
-        if (channels.contains(channel) && url.isEmpty()) {
+    private void requireUrl(String channel, String value, String setting) {
+        if (channels.contains(channel) && value.isEmpty()) {
             throw new IllegalArgumentException("notifications.channels has " + channel + " but " + setting + " is empty");
         }
     }
 
     public NotificationSettings withAfterEachCycle() {
         return new NotificationSettings(enabled, rules, channels, cron, true, retries, retryDelay, maxAttempts, webhookUrl,
-                webhookAuthHeader, slackUrl);
+                webhookAuthHeader, slackUrl, teamsUrl, jira, dynatraceEventType, dynatraceEventsPath);
     }
 
     @Override

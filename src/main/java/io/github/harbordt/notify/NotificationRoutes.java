@@ -1,5 +1,6 @@
 package io.github.harbordt.notify;
 
+import io.github.harbordt.config.DynatraceSettings;
 import io.github.harbordt.config.NotificationSettings;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
@@ -25,12 +26,14 @@ public class NotificationRoutes extends RouteBuilder {
     private final Notifications notifications;
     private final NotificationSettings settings;
     private final Path localDir;
+    private final DynatraceSettings dynatrace;
 
-    /** @param localDir where the {@code local} channel appends {@code notifications-<date>.jsonl} */
-    public NotificationRoutes(Notifications notifications, NotificationSettings settings, Path localDir) {
+    /** @param dynatrace where the {@code dynatrace} channel sends events; its dry-run folder takes the {@code local} channel's files */
+    public NotificationRoutes(Notifications notifications, NotificationSettings settings, DynatraceSettings dynatrace) {
         this.notifications = notifications;
         this.settings = settings;
-        this.localDir = localDir;
+        this.localDir = dynatrace.dryRunDir();
+        this.dynatrace = dynatrace;
     }
 
     @Override
@@ -73,12 +76,46 @@ public class NotificationRoutes extends RouteBuilder {
                     .to(post(settings.webhookUrl()));
         }
         if (!settings.slackUrl().isEmpty()) {
-            from("direct:notify-slack").routeId("notify-slack")
-                    .errorHandler(noErrorHandler())
-                    .bean(ChannelMessages.class, "slack")
-                    .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
-                    .to(post(settings.slackUrl()));
+            chat("slack", settings.slackUrl(), "slack");
         }
+        if (!settings.teamsUrl().isEmpty()) {
+            chat("teams", settings.teamsUrl(), "teams");
+        }
+        if (settings.channels().contains("jira")) {
+            JiraChannel jira = new JiraChannel(settings.jira());
+            String endpoint = settings.jira().url() + "?throwExceptionOnFailure=true&httpMethod=";
+            from("direct:notify-jira").routeId("notify-jira")
+                    .errorHandler(noErrorHandler())
+                    .bean(jira, "search")
+                    .to(endpoint + "GET").id("jira-search")
+                    .choice()
+                        .when(method(jira, "exists"))
+                            .log("Jira already has ${header.jiraIssue} for this vulnerability: no second issue")
+                        .otherwise()
+                            .bean(jira, "create")
+                            .to(endpoint + "POST").id("jira-create")
+                    .end();
+        }
+        if (settings.channels().contains("dynatrace")) {
+            from("direct:notify-dynatrace").routeId("notify-dynatrace")
+                    .errorHandler(noErrorHandler())
+                    .process(e -> e.getMessage().setBody(ChannelMessages.dynatraceEvent(e.getMessage().getBody(String.class),
+                            settings.dynatraceEventType())))
+                    .removeHeaders("*")
+                    .setHeader(Exchange.HTTP_URI, constant(dynatrace.url() + settings.dynatraceEventsPath()))
+                    .setHeader("Authorization", constant("Api-Token " + dynatrace.token()))
+                    .setHeader(Exchange.CONTENT_TYPE, constant("application/json; charset=utf-8"))
+                    .to(dynatrace.url() + "?httpMethod=POST&throwExceptionOnFailure=true");
+        }
+    }
+
+    private void chat(String channel, String url, String renderer) {
+        from("direct:notify-" + channel).routeId("notify-" + channel)
+                .errorHandler(noErrorHandler())
+                .bean(ChannelMessages.class, renderer)
+                .removeHeaders("*")
+                .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
+                .to(post(url));
     }
 
     /** The daily decision ({@code notifications.cron}); added with the other schedules, in service mode only. */

@@ -12,6 +12,7 @@ import io.github.harbordt.state.SightingStore;
 import io.github.harbordt.support.ConnectorHarness;
 import io.github.harbordt.support.FakeChannel;
 import io.github.harbordt.support.FakeDynatrace;
+import io.github.harbordt.support.FakeJira;
 import io.github.harbordt.support.MutableClock;
 import io.github.harbordt.support.Registries;
 import org.junit.jupiter.api.AfterEach;
@@ -261,6 +262,53 @@ class NotificationTest {
             });
             assertThat(store().notifications(SightingStore.State.SENT)).singleElement()
                     .satisfies(n -> assertThat(n.channel()).isEqualTo("ntfy"));
+        }
+    }
+
+    @Test
+    void teamsJiraAndADynatraceEventGetTheirPayloadsAndALostJiraAnswerOpensNoSecondIssue() throws Exception {
+        api();
+        try (FakeChannel teams = new FakeChannel(""); FakeJira jira = new FakeJira()) {
+            start(Map.of("notifications.channels", "teams,jira,dynatrace", "notifications.teams.url", teams.url("/workflows/abc"),
+                    "notifications.jira.url", jira.url(), "notifications.jira.project", "SEC",
+                    "notifications.jira.user", "bot@example.com", "notifications.jira.token", "jira-api-token"));
+            crawl();
+            jira.loseNextCreateAnswer();
+            decide();
+
+            JsonNode card = json.readTree(teams.accepted().get(0).body());
+            assertThat(card.get("type").asText()).isEqualTo("message");
+            JsonNode attachment = card.get("attachments").get(0);
+            assertThat(attachment.get("contentType").asText()).isEqualTo("application/vnd.microsoft.card.adaptive");
+            assertThat(attachment.get("content").get("type").asText()).isEqualTo("AdaptiveCard");
+            assertThat(attachment.get("content").get("body").get(1).get("text").asText())
+                    .isEqualTo("CRITICAL vulnerability CVE-2024-3094 was detected in shop/api (xz-utils 5.6.0)");
+            assertThat(attachment.get("content").get("body").get(2).get("facts").toString())
+                    .contains("{\"title\":\"Fix\",\"value\":\"5.6.1\"}").contains("{\"title\":\"Namespaces\",\"value\":\"prod-shop\"}");
+
+            // created once: the retry after the lost answer finds the issue by its label
+            assertThat(jira.issues()).hasSize(1);
+            JsonNode fields = jira.issues().get(0).get("fields");
+            assertThat(fields.get("project").get("key").asText()).isEqualTo("SEC");
+            assertThat(fields.get("issuetype").get("name").asText()).isEqualTo("Bug");
+            assertThat(fields.get("summary").asText()).isEqualTo("CRITICAL vulnerability CVE-2024-3094 was detected in shop/api (xz-utils 5.6.0)");
+            assertThat(fields.get("labels").toString()).startsWith("[\"security\",\"harbor\",\"harbor-dt-");
+            assertThat(fields.get("description").asText()).contains("*Fix:* 5.6.1").contains("|" + digest(1) + "|1.0|RUNNING|");
+            assertThat(jira.authorizations()).allMatch(a -> a.equals("Basic " + java.util.Base64.getEncoder()
+                    .encodeToString("bot@example.com:jira-api-token".getBytes())));
+
+            JsonNode event = dynatrace.ingestedEvents().get(0);
+            assertThat(event.get("eventType").asText()).isEqualTo("CUSTOM_INFO");
+            assertThat(event.get("title").asText()).startsWith("CRITICAL vulnerability CVE-2024-3094");
+            assertThat(event.get("properties").get("k8s.workload").asText()).isEqualTo("Deployment/api");
+            assertThat(event.get("properties").get("container_image.digest").asText()).isEqualTo(digest(1));
+            assertThat(store().notifications(SightingStore.State.SENT)).hasSize(3);
+
+            // a later run: nothing new, and Jira's issue stays the only one
+            decide();
+            assertThat(jira.issues()).hasSize(1);
+            assertThat(teams.accepted()).hasSize(1);
+            assertThat(dynatrace.ingestedEvents()).hasSize(1);
         }
     }
 

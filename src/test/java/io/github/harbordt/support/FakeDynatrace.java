@@ -38,6 +38,7 @@ public final class FakeDynatrace implements AutoCloseable {
     public static final String PATH = "/platform/ingest/v1/security.events";
     public static final String LOGS_PATH = "/api/v2/logs/ingest";
     public static final String METRICS_PATH = "/api/v2/metrics/ingest";
+    public static final String EVENTS_PATH = "/api/v2/events/ingest";
 
     /** One accepted request. */
     public record Request(long nanoTime, int bytes, List<JsonNode> events) {
@@ -63,6 +64,7 @@ public final class FakeDynatrace implements AutoCloseable {
     private final AtomicLong eventsAccepted = new AtomicLong();
     private final List<JsonNode> logRecords = new CopyOnWriteArrayList<>();
     private final List<String> metricLines = new CopyOnWriteArrayList<>();
+    private final List<JsonNode> davisEvents = new CopyOnWriteArrayList<>();
     private final List<Integer> logBatchSizes = new CopyOnWriteArrayList<>();
     private final AtomicLong logRecordsDropped = new AtomicLong();
 
@@ -105,7 +107,15 @@ public final class FakeDynatrace implements AutoCloseable {
 
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
-            // metrics are not events: scripted answers and attempt counts are the events' alone
+            // metrics and events are not security events: scripted answers and attempt counts are the latter's alone
+            if (EVENTS_PATH.equals(ex.getRequestURI().getPath())) {
+                try (InputStream in = ex.getRequestBody()) {
+                    davisEvents.add(json.readTree(in));
+                }
+                send(ex, ("Api-Token " + token).equals(ex.getRequestHeaders().getFirst("Authorization")) ? 201 : 401,
+                        "{\"reportCount\":1}");
+                return;
+            }
             if (METRICS_PATH.equals(ex.getRequestURI().getPath())) {
                 byte[] lines;
                 try (InputStream in = ex.getRequestBody()) {
@@ -248,6 +258,11 @@ public final class FakeDynatrace implements AutoCloseable {
         List<String> lines = new String(body, java.nio.charset.StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).toList();
         metricLines.addAll(lines);
         send(ex, 202, "{\"linesOk\":" + lines.size() + ",\"linesInvalid\":0,\"error\":null}");
+    }
+
+    /** What the events API v2 received (the notifications' dynatrace channel). */
+    public List<JsonNode> ingestedEvents() {
+        return List.copyOf(davisEvents);
     }
 
     public List<String> metricLines() {

@@ -1,0 +1,104 @@
+package io.github.harbordt.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Jira's REST API as far as the connector uses it: {@code POST /rest/api/2/issue} (201 with the key) and a search by
+ * label ({@code GET /rest/api/2/search?jql=labels = "x"}). It can lose the answer to a create, as a gateway timeout
+ * does after Jira created the issue.
+ */
+public final class FakeJira implements AutoCloseable {
+
+    static {
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final HttpServer server;
+    private final List<JsonNode> issues = new CopyOnWriteArrayList<>();
+    private final List<String> authorizations = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean loseNextCreateAnswer = new AtomicBoolean();
+
+    public FakeJira() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    public void loseNextCreateAnswer() {
+        loseNextCreateAnswer.set(true);
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            authorizations.add(ex.getRequestHeaders().getFirst("Authorization"));
+            String path = ex.getRequestURI().getPath();
+            if ("POST".equals(ex.getRequestMethod()) && path.equals("/rest/api/2/issue")) {
+                JsonNode issue;
+                try (InputStream in = ex.getRequestBody()) {
+                    issue = json.readTree(in);
+                }
+                String key = "SEC-" + (issues.size() + 1);
+                ((com.fasterxml.jackson.databind.node.ObjectNode) issue).put("key", key);
+                issues.add(issue);
+                if (loseNextCreateAnswer.getAndSet(false)) {
+                    send(ex, 504, "gateway timeout");
+                } else {
+                    send(ex, 201, "{\"id\":\"" + issues.size() + "\",\"key\":\"" + key + "\"}");
+                }
+            } else if ("GET".equals(ex.getRequestMethod()) && path.equals("/rest/api/2/search")) {
+                String jql = URLDecoder.decode(ex.getRequestURI().getRawQuery().replaceAll(".*jql=([^&]*).*", "$1"), StandardCharsets.UTF_8);
+                String label = jql.replaceAll("labels = \"(.*)\"", "$1");
+                List<String> keys = issues.stream().filter(i -> i.path("fields").path("labels").toString().contains("\"" + label + "\""))
+                        .map(i -> i.path("key").asText()).toList();
+                StringBuilder out = new StringBuilder("{\"total\":" + keys.size() + ",\"issues\":[");
+                for (int i = 0; i < keys.size(); i++) {
+                    out.append(i == 0 ? "" : ",").append("{\"key\":\"").append(keys.get(i)).append("\"}");
+                }
+                send(ex, 200, out.append("]}").toString());
+            } else {
+                send(ex, 404, "{}");
+            }
+        }
+    }
+
+    private static void send(HttpExchange ex, int status, String body) throws IOException {
+        byte[] out = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, out.length);
+        try (OutputStream o = ex.getResponseBody()) {
+            o.write(out);
+        }
+    }
+
+    public List<JsonNode> issues() {
+        return List.copyOf(issues);
+    }
+
+    public List<String> authorizations() {
+        return List.copyOf(authorizations);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
