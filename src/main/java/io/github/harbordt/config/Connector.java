@@ -102,7 +102,7 @@ public final class Connector {
         this.clock = clock;
         RuntimeSettings runtime = RuntimeSettings.load(s);
         this.runtimes = runtimeContexts(runtime);
-        NotificationSettings notifying = NotificationSettings.load(s, runtime.productionStage(), dynatrace.dryRun());
+        NotificationSettings notifying = NotificationSettings.load(s, runtime.productionStage(), dynatrace.dryRun(), dynatrace.url());
         if (demo != null) {
             // the first run shows what it would notify, not only after tomorrow's 08:00
             notifying = notifying.withAfterEachCycle();

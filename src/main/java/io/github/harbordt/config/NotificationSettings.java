@@ -21,7 +21,8 @@ import java.util.Locale;
 public record NotificationSettings(boolean enabled, NotificationRules rules, List<String> channels, String cron,
                                    boolean afterEachCycle, int retries, Duration retryDelay, int maxAttempts,
                                    String webhookUrl, String webhookAuthHeader, String slackUrl, String teamsUrl,
-                                   Jira jira, String dynatraceEventType, String dynatraceEventsPath) {
+                                   Jira jira, String dynatraceEventType, String dynatraceEventsPath,
+                                   String dynatraceUi) {
 
     /**
      * @param user  with {@code token}: basic authentication (Jira Cloud: e-mail and API token); empty: the token is
@@ -41,7 +42,12 @@ public record NotificationSettings(boolean enabled, NotificationRules rules, Lis
         }
     }
 
-    public static NotificationSettings load(Settings s, String productionStage, boolean dryRun) {
+    /**
+     * @param dynatraceUrl where events go ({@code https://abc.live.dynatrace.com}): its platform UI
+     *                     ({@code https://abc.apps.dynatrace.com}) is where notifications link to, unless
+     *                     {@code notifications.dynatrace-ui-url} says otherwise
+     */
+    public static NotificationSettings load(Settings s, String productionStage, boolean dryRun, String dynatraceUrl) {
         String level = s.string("notifications.min-risk-level", "CRITICAL").toUpperCase(Locale.ROOT);
         RiskLevel threshold;
         try {
@@ -77,7 +83,9 @@ public record NotificationSettings(boolean enabled, NotificationRules rules, Lis
                         s.string("notifications.jira.user", ""), s.string("notifications.jira.token", ""),
                         s.string("notifications.jira.search-path", "/rest/api/2/search")),
                 s.string("notifications.dynatrace.event-type", "CUSTOM_INFO"),
-                s.string("notifications.dynatrace.path", "/api/v2/events/ingest"));
+                s.string("notifications.dynatrace.path", "/api/v2/events/ingest"),
+                s.string("notifications.dynatrace-ui-url", dynatraceUrl.contains(".live.dynatrace.com")
+                        ? dynatraceUrl.replace(".live.dynatrace.com", ".apps.dynatrace.com") : "").replaceAll("/+$", ""));
         settings.requireUrl("webhook", settings.webhookUrl(), "notifications.webhook.url");
         settings.requireUrl("slack", settings.slackUrl(), "notifications.slack.url");
         settings.requireUrl("teams", settings.teamsUrl(), "notifications.teams.url");
@@ -98,7 +106,7 @@ public record NotificationSettings(boolean enabled, NotificationRules rules, Lis
 
     public NotificationSettings withAfterEachCycle() {
         return new NotificationSettings(enabled, rules, channels, cron, true, retries, retryDelay, maxAttempts, webhookUrl,
-                webhookAuthHeader, slackUrl, teamsUrl, jira, dynatraceEventType, dynatraceEventsPath);
+                webhookAuthHeader, slackUrl, teamsUrl, jira, dynatraceEventType, dynatraceEventsPath, dynatraceUi);
     }
 
     @Override

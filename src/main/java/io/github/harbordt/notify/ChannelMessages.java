@@ -34,6 +34,10 @@ public final class ChannelMessages {
         n.path("images").forEach(i -> images.add("`" + i.path("container_image.digest").asText() + "` "
                 + list(i.path("container_image.tags"))));
         blocks.add(obj("type", "context", "elements", List.of(obj("type", "mrkdwn", "text", String.join("\n", images)))));
+        if (n.has("dynatrace.link")) {
+            blocks.add(obj("type", "section", "text", obj("type", "mrkdwn", "text",
+                    "<" + n.path("dynatrace.link").asText() + "|Open the findings in Dynatrace>")));
+        }
         Map<String, Object> message = new LinkedHashMap<>();
         message.put("text", n.path("summary").asText());
         message.put("blocks", blocks);
@@ -56,6 +60,10 @@ public final class ChannelMessages {
                         "text", "New " + n.path("dt.security.risk.level").asText() + " vulnerability in production"),
                 obj("type", "TextBlock", "wrap", true, "text", n.path("summary").asText()),
                 obj("type", "FactSet", "facts", facts)));
+        if (n.has("dynatrace.link")) {
+            card.put("actions", List.of(obj("type", "Action.OpenUrl", "title", "Open the findings in Dynatrace",
+                    "url", n.path("dynatrace.link").asText())));
+        }
         Map<String, Object> attachment = new LinkedHashMap<>();
         attachment.put("contentType", "application/vnd.microsoft.card.adaptive");
         attachment.put("content", card);
@@ -75,6 +83,9 @@ public final class ChannelMessages {
         description.append("\n||Digest||Tags||Runtime||\n");
         n.path("images").forEach(i -> description.append('|').append(i.path("container_image.digest").asText()).append('|')
                 .append(list(i.path("container_image.tags"))).append('|').append(i.path("runtime.status").asText()).append("|\n"));
+        if (n.has("dynatrace.link")) {
+            description.append("\n[Open the findings in Dynatrace|").append(n.path("dynatrace.link").asText()).append("]\n");
+        }
         List<String> allLabels = new ArrayList<>(labels);
         allLabels.add(jiraLabel(n.path("notification.id").asText()));
         Map<String, Object> fields = new LinkedHashMap<>();

@@ -1,5 +1,7 @@
 package io.github.harbordt.notify;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +18,11 @@ public final class NotificationMessage {
     private NotificationMessage() {
     }
 
-    public static Map<String, Object> of(SightedGroup g, List<SightedGroup.Image> affected, Instant decidedAt) {
+    /**
+     * @param dynatraceUi the Dynatrace platform UI (e.g. {@code https://abc12345.apps.dynatrace.com}); empty: no link
+     */
+    public static Map<String, Object> of(SightedGroup g, List<SightedGroup.Image> affected, Instant decidedAt,
+                                         String dynatraceUi) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("notification.type", "NEW_CRITICAL_VULNERABILITY");
         m.put("notification.id", g.groupKey());
@@ -41,6 +47,9 @@ public final class NotificationMessage {
         m.put("k8s.namespace.name", union(affected, SightedGroup.Image::namespaces));
         m.put("k8s.workload", union(affected, SightedGroup.Image::workloads));
         m.put("deployment.release_stage", union(affected, SightedGroup.Image::stages));
+        if (!dynatraceUi.isEmpty()) {
+            m.put("dynatrace.link", findingsLink(dynatraceUi, g));
+        }
         m.put("images", affected.stream().map(i -> {
             Map<String, Object> image = new LinkedHashMap<>();
             image.put("container_image.digest", i.digest());
@@ -53,6 +62,26 @@ public final class NotificationMessage {
             return image;
         }).toList());
         return m;
+    }
+
+    /**
+     * The group's findings in a Notebook: a link that hands the query to the Notebooks app (an intent with
+     * {@code dt.query}), so it opens with the findings of this vulnerability in this repository and component.
+     */
+    static String findingsLink(String dynatraceUi, SightedGroup g) {
+        String query = "fetch security.events, from: now() - 7d\n"
+                + "| filter event.provider == \"Harbor\" and event.type == \"VULNERABILITY_FINDING\"\n"
+                + "| filter vulnerability.id == " + quote(g.vulnerabilityId()) + " and container_image.repository == "
+                + quote(g.repository()) + "\n| filter component.name == " + quote(g.component())
+                + " and component.version == " + quote(g.version());
+        String payload = "{\"dt.query\":" + quote(query) + "}";
+        return dynatraceUi + "/ui/intent/dynatrace.notebooks/view-query#"
+                + URLEncoder.encode(payload, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** A JSON (and DQL) string literal. */
+    private static String quote(String value) {
+        return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
     }
 
     private static List<String> union(List<SightedGroup.Image> images, Function<SightedGroup.Image, List<String>> field) {

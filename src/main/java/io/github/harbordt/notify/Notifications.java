@@ -99,7 +99,7 @@ public class Notifications {
             List<SightedGroup.Image> affected = settings.rules().affected(group);
             if (!affected.isEmpty()) {
                 store.createNotifications(group.groupKey(), settings.channels(),
-                        json.writeValueAsString(NotificationMessage.of(group, affected, now)), now);
+                        json.writeValueAsString(NotificationMessage.of(group, affected, now, settings.dynatraceUi())), now);
                 created++;
             }
         }

@@ -271,7 +271,8 @@ class NotificationTest {
         try (FakeChannel teams = new FakeChannel(""); FakeJira jira = new FakeJira()) {
             start(Map.of("notifications.channels", "teams,jira,dynatrace", "notifications.teams.url", teams.url("/workflows/abc"),
                     "notifications.jira.url", jira.url(), "notifications.jira.project", "SEC",
-                    "notifications.jira.user", "bot@example.com", "notifications.jira.token", "jira-api-token"));
+                    "notifications.jira.user", "bot@example.com", "notifications.jira.token", "jira-api-token",
+                    "notifications.dynatrace-ui-url", "https://abc12345.apps.dynatrace.com"));
             crawl();
             jira.loseNextCreateAnswer();
             decide();
@@ -286,6 +287,9 @@ class NotificationTest {
             assertThat(attachment.get("content").get("body").get(2).get("facts").toString())
                     .contains("{\"title\":\"Fix\",\"value\":\"5.6.1\"}").contains("{\"title\":\"Namespaces\",\"value\":\"prod-shop\"}");
 
+            assertThat(attachment.get("content").get("actions").get(0).get("url").asText())
+                    .startsWith("https://abc12345.apps.dynatrace.com/ui/intent/dynatrace.notebooks/view-query#");
+
             // created once: the retry after the lost answer finds the issue by its label
             assertThat(jira.issues()).hasSize(1);
             JsonNode fields = jira.issues().get(0).get("fields");
@@ -293,7 +297,8 @@ class NotificationTest {
             assertThat(fields.get("issuetype").get("name").asText()).isEqualTo("Bug");
             assertThat(fields.get("summary").asText()).isEqualTo("CRITICAL vulnerability CVE-2024-3094 was detected in shop/api (xz-utils 5.6.0)");
             assertThat(fields.get("labels").toString()).startsWith("[\"security\",\"harbor\",\"harbor-dt-");
-            assertThat(fields.get("description").asText()).contains("*Fix:* 5.6.1").contains("|" + digest(1) + "|1.0|RUNNING|");
+            assertThat(fields.get("description").asText()).contains("*Fix:* 5.6.1").contains("|" + digest(1) + "|1.0|RUNNING|")
+                    .contains("[Open the findings in Dynatrace|https://abc12345.apps.dynatrace.com/ui/intent/");
             assertThat(jira.authorizations()).allMatch(a -> a.equals("Basic " + java.util.Base64.getEncoder()
                     .encodeToString("bot@example.com:jira-api-token".getBytes())));
 
