@@ -10,6 +10,7 @@ import io.github.harbordt.harbor.HarborRoutes;
 import io.github.harbordt.pipeline.CycleResult;
 import io.github.harbordt.pipeline.ScanCycles;
 import io.github.harbordt.state.DeadLetter;
+import io.github.harbordt.state.SightingStore;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.StartupListener;
@@ -101,6 +102,13 @@ public final class OneShot implements StartupListener {
                     d.replayedAt() == null ? "-" : d.replayedAt().toString().substring(0, 19), d.reason());
         }
         out.printf("%d entries, %d waiting for replay%n", all.size(), all.stream().filter(DeadLetter::replayable).count());
+        List<SightingStore.Notification> given = connector.notifications().store().notifications(SightingStore.State.DEAD);
+        if (!given.isEmpty()) {
+            out.printf("%nnotifications given up after notifications.max-attempts (channel, group, attempts, last error):%n");
+            for (SightingStore.Notification n : given) {
+                out.printf("%-12s %s %d %s%n", n.channel(), n.groupKey().substring(0, 16), n.attempts(), n.lastError());
+            }
+        }
         return 0;
     }
 

@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.github.harbordt.config.DropInRoutes;
 import io.github.harbordt.demo.HarborSimulator;
 import io.github.harbordt.demo.SimulatedRegistry;
+import io.github.harbordt.modes.Mode;
+import io.github.harbordt.modes.OneShot;
 import io.github.harbordt.pipeline.CycleResult;
 import io.github.harbordt.state.SightingStore;
 import io.github.harbordt.support.ConnectorHarness;
@@ -20,6 +22,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -330,5 +334,9 @@ class NotificationTest {
         assertThat(webhook.answers()).hasSize(4).containsOnly(503);
         assertThat(store().notifications(SightingStore.State.DEAD)).singleElement()
                 .satisfies(n -> assertThat(n.attempts()).isEqualTo(2));
+        // listed with the dead letters, where an operator looks
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        new OneShot(Mode.DEAD_LETTERS, connector.connector(), new PrintStream(printed, true)).listDeadLetters();
+        assertThat(printed.toString()).contains("notifications given up").contains("webhook").contains("503");
     }
 }
