@@ -302,21 +302,7 @@ public class SightingStore {
     }
 
     public List<Notification> notifications(State state) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT group_key, channel, state, payload, attempts, last_error "
-                     + "FROM notification WHERE state = ? ORDER BY created_at, group_key, channel")) {
-            ps.setString(1, state.name());
-            List<Notification> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new Notification(rs.getString(1), rs.getString(2), State.valueOf(rs.getString(3)),
-                            rs.getString(4), rs.getInt(5), rs.getString(6)));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new StateStoreException("read the " + state + " notifications", e);
-        }
+        return queryNotifications("WHERE state = ? ORDER BY created_at, group_key, channel", state.name());
     }
 
     /** The channel accepted it: it is never sent again. */
@@ -332,17 +318,26 @@ public class SightingStore {
     }
 
     public Optional<Notification> notification(String groupKey, String channel) {
+        return queryNotifications("WHERE group_key = ? AND channel = ?", groupKey, channel).stream().findFirst();
+    }
+
+    private List<Notification> queryNotifications(String where, String... values) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT group_key, channel, state, payload, attempts, last_error "
-                     + "FROM notification WHERE group_key = ? AND channel = ?")) {
-            ps.setString(1, groupKey);
-            ps.setString(2, channel);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new Notification(rs.getString(1), rs.getString(2),
-                        State.valueOf(rs.getString(3)), rs.getString(4), rs.getInt(5), rs.getString(6))) : Optional.empty();
+                     + "FROM notification " + where)) {
+            for (int i = 0; i < values.length; i++) {
+                ps.setString(i + 1, values[i]);
             }
+            List<Notification> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Notification(rs.getString(1), rs.getString(2), State.valueOf(rs.getString(3)),
+                            rs.getString(4), rs.getInt(5), rs.getString(6)));
+                }
+            }
+            return out;
         } catch (SQLException e) {
-            throw new StateStoreException("read the notification of " + groupKey + " to " + channel, e);
+            throw new StateStoreException("read notifications " + where, e);
         }
     }
 
