@@ -48,7 +48,8 @@ public class HarborRequests {
 
     private static String endpointUri(HarborInstance instance, String method) {
         return componentName(instance) + "://" + instance.url().replaceFirst("^(?i)https?://", "")
-                + "?httpMethod=" + method + "&throwExceptionOnFailure=false";
+                // read() parses the answer straight off the connection: no copy of each report into a stream cache
+                + "?httpMethod=" + method + "&throwExceptionOnFailure=false&disableStreamCache=true";
     }
 
     /** A POST or PUT of {@link #WRITE_BODY} as JSON to {@link #URL}, with the same headers as a read. */
@@ -90,12 +91,14 @@ public class HarborRequests {
         String url = exchange.getProperty(URL, String.class);
         String path = url.startsWith(cycle.instance().url()) ? url.substring(cycle.instance().url().length()) : url;
         String method = exchange.getProperty(WRITE_ENDPOINT) == null ? "GET" : exchange.getProperty(WRITE_METHOD, String.class);
-        if (status == 200 || status == 201) {
-            try (InputStream body = message.getBody(InputStream.class)) {
+        // closed now rather than when the exchange completes: the pages of a listing and the retries of a call share
+        // one exchange, and each answer holds a pooled connection until it is closed
+        try (InputStream body = message.getBody(InputStream.class)) {
+            if (status == 200 || status == 201) {
                 JsonNode json = body == null ? mapper.nullNode() : mapper.readTree(body);
                 message.setBody(json == null ? mapper.nullNode() : json);
+                return;
             }
-            return;
         }
         String requestId = message.getHeader("X-Request-Id", "", String.class);
         String where = "Harbor '" + cycle.instance().id() + "' answered " + status + " to GET " + path

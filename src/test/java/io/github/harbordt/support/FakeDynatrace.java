@@ -55,7 +55,7 @@ public final class FakeDynatrace implements AutoCloseable {
 
     private final ObjectMapper json = new ObjectMapper();
     private final HttpServer server;
-    private final ExecutorService executor = Executors.newFixedThreadPool(4);
+    private final ExecutorService executor = Executors.newFixedThreadPool(4, r -> new Thread(r, "fake-dynatrace"));
     private final String token;
     private final ConcurrentLinkedQueue<Scripted> script = new ConcurrentLinkedQueue<>();
     private final List<Request> accepted = new CopyOnWriteArrayList<>();
@@ -287,22 +287,24 @@ public final class FakeDynatrace implements AutoCloseable {
      * starts with, so the fake neither holds 10 MB bodies nor parses them.
      */
     private void countOnly(HttpExchange ex) throws IOException {
-        byte[] marker = "{\"event.id\":".getBytes(StandardCharsets.UTF_8);
-        byte[] buffer = new byte[64 * 1024];
+        String marker = "{\"event.id\":";
+        // the marker can straddle two reads: the last marker-length-1 bytes are searched again with the next read
+        int overlap = marker.length() - 1;
+        byte[] buffer = new byte[64 * 1024 + overlap];
         long bytes = 0;
         long count = 0;
-        int matched = 0;
+        int kept = 0;
         try (InputStream in = ex.getRequestBody()) {
-            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+            for (int n = in.read(buffer, kept, buffer.length - kept); n >= 0; n = in.read(buffer, kept, buffer.length - kept)) {
                 bytes += n;
-                for (int i = 0; i < n; i++) {
-                    byte b = buffer[i];
-                    matched = b == marker[matched] ? matched + 1 : (b == marker[0] ? 1 : 0);
-                    if (matched == marker.length) {
-                        count++;
-                        matched = 0;
-                    }
+                int length = kept + n;
+                // Latin-1 maps byte to char one to one; String.indexOf is a vectorised intrinsic, a byte loop is not
+                String window = new String(buffer, 0, length, StandardCharsets.ISO_8859_1);
+                for (int i = window.indexOf(marker); i >= 0; i = window.indexOf(marker, i + marker.length())) {
+                    count++;
                 }
+                kept = Math.min(overlap, length);
+                System.arraycopy(buffer, length - kept, buffer, 0, kept);
             }
         }
         bytesAccepted.addAndGet(bytes);
