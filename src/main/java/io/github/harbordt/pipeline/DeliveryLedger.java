@@ -4,6 +4,7 @@ import io.github.harbordt.dynatrace.Batch;
 import io.github.harbordt.dynatrace.OutboundEvent;
 import io.github.harbordt.dynatrace.Sink;
 import io.github.harbordt.state.AuditRef;
+import io.github.harbordt.state.EventOrigin;
 import io.github.harbordt.state.ScanRef;
 import io.github.harbordt.state.StateStore;
 import org.slf4j.Logger;
@@ -11,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -126,20 +128,28 @@ public class DeliveryLedger {
         Stream s = of(batch.instanceId(), batch.sink());
         long settled = 0;
         Map<String, Long> highWater = new HashMap<>();
-        for (OutboundEvent e : batch.events()) {
-            if (e.origin() == null) {
+        List<OutboundEvent> events = batch.events();
+        for (int i = 0; i < events.size(); ) {
+            EventOrigin origin = events.get(i).origin();
+            // a scan's events sit next to each other in a batch: they settle as one run, one lookup per scan
+            int run = 1;
+            while (i + run < events.size() && events.get(i + run).origin() == origin) {
+                run++;
+            }
+            i += run;
+            if (origin == null) {
                 continue;
             }
-            settled++;
-            if (e.origin() instanceof ScanRef scan) {
+            settled += run;
+            if (origin instanceof ScanRef scan) {
                 AtomicInteger open = s.openScans.get(scan);
-                if (open != null && open.decrementAndGet() == 0) {
+                if (open != null && open.addAndGet(-run) == 0) {
                     if (progress && s.haltReason == null) {
                         store.markDelivered(scan);
                     }
                     s.openScans.remove(scan);
                 }
-            } else if (e.origin() instanceof AuditRef row) {
+            } else if (origin instanceof AuditRef row) {
                 highWater.merge(row.stream(), row.id(), Math::max);
             }
         }

@@ -46,7 +46,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>
  * Run: {@code mvn -B -q -Pbenchmark test -Dtest=ScanPipelineBenchmark} (256 MB heap, ParallelGC). Sizes:
  * -Dbench.artifacts, -Dbench.findings; rounds: -Dbench.warmups (5), -Dbench.rounds (3); concurrent report fetches:
- * -Dbench.parallelism (4).
+ * -Dbench.parallelism (4); any connector setting: -Dbench.set.&lt;key&gt;=&lt;value&gt; (e.g.
+ * -Dbench.set.dynatrace.batch.max-records=1000).
  */
 class ScanPipelineBenchmark {
 
@@ -109,8 +110,7 @@ class ScanPipelineBenchmark {
             harbor.logRequests(false);
             dynatrace.keepEvents(false);
             ConnectorHarness connector = ConnectorHarness.start(dataDir, harbor.url(), dynatrace.url(),
-                    Map.of("dynatrace.token", "dt0c01.BENCH", "harbor.response-timeout", "60s",
-                            "harbor.parallelism", System.getProperty("bench.parallelism", "4")));
+                    overrides());
             try {
                 System.gc();
                 LiveHeap live = new LiveHeap();
@@ -141,6 +141,18 @@ class ScanPipelineBenchmark {
                 connector.close();
             }
         }
+    }
+
+    /** The connector's settings for the benchmark, with the -Dbench.set.* overrides. */
+    private static Map<String, String> overrides() {
+        Map<String, String> o = new java.util.HashMap<>(Map.of("dynatrace.token", "dt0c01.BENCH", "harbor.response-timeout", "60s",
+                "harbor.parallelism", System.getProperty("bench.parallelism", "4")));
+        System.getProperties().forEach((k, v) -> {
+            if (k.toString().startsWith("bench.set.")) {
+                o.put(k.toString().substring("bench.set.".length()), v.toString());
+            }
+        });
+        return o;
     }
 
     /** The same reports parsed, mapped and serialised in one thread, without HTTP or Camel; report generation untimed. */
