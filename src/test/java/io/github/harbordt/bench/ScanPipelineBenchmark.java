@@ -98,9 +98,11 @@ class ScanPipelineBenchmark {
         System.out.printf("  harbor requests %8d%n", median.harborRequests());
         System.out.printf("  batches         %8d%n", median.batches());
         System.out.printf("  bytes sent      %8.1f MB%n", median.bytes() / 1e6);
-        System.out.printf("  peak live heap  %8.1f MB  (highest of the measured rounds; heap after GC, sampled every 20 ms;"
-                        + " -Xmx %d MB; the fakes run in this JVM too)%n%n",
-                measured.stream().mapToLong(Round::peakLiveHeap).max().orElse(0) / 1e6, Runtime.getRuntime().maxMemory() / 1_000_000);
+        String heapLimit = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("-Xmx")).reduce((first, last) -> last).orElse("no -Xmx");
+        System.out.printf("  peak live heap  %8.1f MiB (highest of the measured rounds; heap after GC, sampled every 20 ms;"
+                        + " %s; the fakes run in this JVM too)%n%n",
+                measured.stream().mapToLong(Round::peakLiveHeap).max().orElse(0) / 1048576.0, heapLimit);
     }
 
     private Round round(int artifacts, int findings, Path dataDir) throws Exception {
