@@ -42,7 +42,10 @@ import java.util.regex.Pattern;
  * bad credentials downgraded to anonymous, paging with relative unescaped {@code Link} headers joined by {@code " , "},
  * 422 above 100 items a page, omitted zero fields, {@code null} arrays, {@code links: [""]}, both report formats,
  * {@code {}} reports, nested repository names in double-encoded path segments, zero times, both audit tables with
- * {@code q} filters and {@code 200 []} for a robot without the audit permission. Serves the demo registry,
+ * {@code q} filters and {@code 200 []} for a robot without the audit permission. It behaves like the Harbor release its
+ * registry names ({@code harbor-api.md} §11): the project-wide artifact list, {@code repository_name} and
+ * {@code artifact_type} on artifacts only from 2.12, {@code /auditlog-exts} from 2.13, the vendor {@code status} of a
+ * vulnerability from 2.14, both report formats by default from 2.6 (1.0 only before). Serves the demo registry,
  * the tests and the benchmark. Faults (status codes, delays) can be injected per request path.
  */
 public final class HarborSimulator implements AutoCloseable {
@@ -489,7 +492,12 @@ public final class HarborSimulator implements AutoCloseable {
         m.put("project_id", a.project.id());
         m.put("pull_time", "0001-01-01T00:00:00.000Z");
         m.put("push_time", "2025-01-10T08:00:00.000Z");
-        m.put("repository_name", a.repository);
+        m.put("repository_id", Math.abs(a.repository.hashCode()));
+        if (version().hasProjectArtifactList()) {
+            // before 2.12 an artifact does not say which repository it is in: the client knows the path it asked
+            m.put("artifact_type", "application/vnd.oci.image.config.v1+json");
+            m.put("repository_name", a.repository);
+        }
         if (!a.children.isEmpty()) {
             List<Object> references = new ArrayList<>();
             String[] architectures = {"amd64", "arm64", "s390x", "ppc64le"};
@@ -523,10 +531,10 @@ public final class HarborSimulator implements AutoCloseable {
         return m;
     }
 
-    private static boolean accepts(HttpExchange ex, String mime) {
+    private boolean accepts(HttpExchange ex, String mime) {
         String accept = ex.getRequestHeaders().getFirst("X-Accept-Vulnerabilities");
-        // before 2.6 Harbor's default was the 1.0 format only
-        return accept == null ? ReportMimeTypes.V1_0.equals(mime) : accept.contains(mime);
+        // without the header: both formats since 2.6, the 1.0 format only before
+        return accept == null ? version().atLeast(2, 6) || ReportMimeTypes.V1_0.equals(mime) : accept.contains(mime);
     }
 
     /** The body of additions/vulnerabilities for the artifact, exactly as served. */
@@ -557,8 +565,9 @@ public final class HarborSimulator implements AutoCloseable {
             g.writeEndObject();
             g.writeStringField("severity", "High");
             g.writeArrayFieldStart("vulnerabilities");
+            boolean status = version().atLeast(2, 14);
             for (SimulatedRegistry.Vuln v : scan.vulnerabilities().get()) {
-                writeVulnerability(g, v, a.digest);
+                writeVulnerability(g, v, a.digest, status);
             }
             g.writeEndArray();
             g.writeEndObject();
@@ -566,8 +575,12 @@ public final class HarborSimulator implements AutoCloseable {
         }
     }
 
-    /** Harbor's shape: absent lists as {@code [""]}, absent strings as {@code ""}, absent ids and packages omitted. */
-    private static void writeVulnerability(JsonGenerator g, SimulatedRegistry.Vuln v, String digest) throws IOException {
+    /**
+     * Harbor's shape: absent lists as {@code [""]}, absent strings as {@code ""}, absent ids and packages omitted; the
+     * vendor {@code status} since 2.14.
+     */
+    private static void writeVulnerability(JsonGenerator g, SimulatedRegistry.Vuln v, String digest, boolean status)
+            throws IOException {
         g.writeStartObject();
         writeStrings(g, "artifact_digests", List.of(digest));
         writeStrings(g, "cwe_ids", v.cweIds() == null ? List.of("") : v.cweIds());
@@ -593,6 +606,9 @@ public final class HarborSimulator implements AutoCloseable {
         g.writeStringField("vector_v3", v.vectorV3() == null ? "" : v.vectorV3());
         g.writeEndObject();
         g.writeStringField("severity", v.severity());
+        if (status) {
+            g.writeStringField("status", v.fixVersion() == null ? "affected" : "fixed");
+        }
         g.writeNullField("vendor_attributes");
         if (v.version() != null) {
             g.writeStringField("version", v.version());

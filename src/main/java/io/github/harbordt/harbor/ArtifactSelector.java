@@ -41,19 +41,22 @@ public final class ArtifactSelector {
     }
 
     /**
-     * @param projectId     null to take the artifact's own {@code project_id}
-     * @param failedScansToo also select scans that ended with {@code Error} or {@code Stopped}
+     * @param projectId          null to take the artifact's own {@code project_id}
+     * @param listedRepository   the full name of the repository whose artifacts were asked for, or null for a
+     *                           project-wide listing: before Harbor 2.12 artifacts do not carry {@code repository_name}
+     * @param failedScansToo     also select scans that ended with {@code Error} or {@code Stopped}
      */
-    public Decision decide(JsonNode artifact, String projectId, String projectName, Instant windowStart,
-                           boolean failedScansToo) {
+    public Decision decide(JsonNode artifact, String projectId, String projectName, String listedRepository,
+                           Instant windowStart, boolean failedScansToo) {
         String type = Json.text(artifact, "type");
         if (type != null && !"IMAGE".equals(type)) {
             return new Skipped(Skip.NOT_IMAGE, type);
         }
         String digest = Json.text(artifact, "digest");
-        String repository = Json.text(artifact, "repository_name");
+        String repository = repository(artifact, listedRepository);
         if (digest == null || repository == null) {
-            return new Skipped(Skip.MALFORMED, "artifact without digest or repository_name");
+            return new Skipped(Skip.MALFORMED, "artifact id " + Json.text(artifact, "id") + " of project " + projectName
+                    + (digest == null ? " has no digest" : " has no repository_name and was not listed by repository"));
         }
         if (!repositories.accepts(repository)) {
             return new Skipped(Skip.REPOSITORY_FILTERED, repository);
@@ -74,7 +77,7 @@ public final class ArtifactSelector {
         Optional<Instant> end = HarborTime.parse(endTime);
         String reportId = Json.text(o, "report_id");
         if (end.isEmpty() || reportId == null) {
-            return new Skipped(Skip.MALFORMED, "successful scan without end_time or report_id: " + repository + "@" + digest);
+            return new Skipped(Skip.MALFORMED, repository + "@" + digest + ": finished scan without end_time or report_id");
         }
         if (!end.get().isAfter(windowStart)) {
             return new Skipped(Skip.BEFORE_WINDOW, endTime);
@@ -91,6 +94,12 @@ public final class ArtifactSelector {
         }
         return new Selected(new ScannedArtifact(registry, projectId, projectName, repository, digest,
                 tagNames(artifact.get("tags")), scan));
+    }
+
+    /** The artifact's full repository name: its own field since Harbor 2.12, before that the repository listed. */
+    public static String repository(JsonNode artifact, String listedRepository) {
+        String own = Json.text(artifact, "repository_name");
+        return own != null ? own : listedRepository;
     }
 
     /** The summary of the preferred report format present (Harbor sends one key; webhooks may send both). */

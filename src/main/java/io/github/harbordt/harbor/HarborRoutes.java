@@ -5,7 +5,7 @@ import io.github.harbordt.dynatrace.MetricRoutes;
 import io.github.harbordt.notify.NotificationRoutes;
 import io.github.harbordt.notify.Notifications;
 import io.github.harbordt.pipeline.CycleResult;
-import io.github.harbordt.runtime.FunnelMeters;
+import io.github.harbordt.pipeline.CycleMeters;
 import io.github.harbordt.pipeline.ScanCycles;
 import io.github.harbordt.pipeline.ScanEventsProcessor;
 import io.github.harbordt.pipeline.SystemInfo;
@@ -34,7 +34,7 @@ public class HarborRoutes extends RouteBuilder {
     public static final String WRITE = "direct:harbor-write";
 
     private final ScanCycles cycles;
-    private final FunnelMeters funnelMeters = new FunnelMeters();
+    private final CycleMeters cycleMeters = new CycleMeters();
     private final SystemInfo systemInfo = new SystemInfo();
     private final HarborRequests requests;
     private final HarborPages pages;
@@ -90,7 +90,7 @@ public class HarborRoutes extends RouteBuilder {
                 .wireTap("direct:harbor-cycle-done").id("cycle-done");
 
         from("direct:harbor-cycle-done").routeId("harbor-cycle-done")
-                .bean(funnelMeters, "record")
+                .bean(cycleMeters, "record")
                 .setBody(method(cycles, "funnelLines"))
                 .to(MetricRoutes.METRICS)
                 .bean(notifications, "cycleDone")

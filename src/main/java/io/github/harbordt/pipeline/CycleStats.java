@@ -1,5 +1,10 @@
 package io.github.harbordt.pipeline;
 
+import io.github.harbordt.harbor.ArtifactSelector;
+
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Counters of one instance's current scan or audit cycle, logged as its summary line. */
@@ -26,9 +31,36 @@ public final class CycleStats {
     /** Findings not sent because of harbor.send-findings. */
     public final AtomicLong filteredByRuntime = new AtomicLong();
 
+    private final Map<ArtifactSelector.Skip, AtomicLong> skipped = new EnumMap<>(ArtifactSelector.Skip.class);
+
+    public CycleStats() {
+        for (ArtifactSelector.Skip why : ArtifactSelector.Skip.values()) {
+            skipped.put(why, new AtomicLong());
+        }
+    }
+
+    public void skipped(ArtifactSelector.Skip why) {
+        skipped.get(why).incrementAndGet();
+    }
+
+    public long skipCount(ArtifactSelector.Skip why) {
+        return skipped.get(why).get();
+    }
+
+    /** Artifacts not delivered, by reason: {@code skipped=not_image:2,before_window:14}, or {@code skipped=0}. */
+    public String skips() {
+        StringBuilder s = new StringBuilder();
+        skipped.forEach((why, n) -> {
+            if (n.get() > 0) {
+                s.append(s.length() == 0 ? "" : ",").append(why.name().toLowerCase(Locale.ROOT)).append(':').append(n.get());
+            }
+        });
+        return "skipped=" + (s.length() == 0 ? "0" : s);
+    }
+
     public String summary() {
         return "artifacts_seen=" + artifactsSeen + " scans_new=" + scansNew + " scans_already_delivered="
-                + scansAlreadyDelivered + " findings=" + findings + " below_min_severity=" + belowMinSeverity
+                + scansAlreadyDelivered + " " + skips() + " findings=" + findings + " below_min_severity=" + belowMinSeverity
                 + " filtered_by_runtime=" + filteredByRuntime + " batches=" + batches + " bytes=" + bytes
                 + " dead_lettered=" + deadLettered + " rejected_records=" + rejected + " harbor_requests=" + harborRequests
                 + " " + funnel();

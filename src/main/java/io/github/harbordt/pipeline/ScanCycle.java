@@ -5,8 +5,11 @@ import io.github.harbordt.harbor.ArtifactSelector;
 import org.apache.camel.Exchange;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * One crawl of one Harbor instance's scans, or the check of the artifacts one webhook names. A crawl's
@@ -18,6 +21,7 @@ public final class ScanCycle extends HarborCycle {
     private final boolean webhook;
     private final ArtifactSelector selector;
     private final Map<String, String> scannedImages = new ConcurrentHashMap<>();
+    private final Queue<String> unreadable = new ConcurrentLinkedQueue<>();
 
     private ScanCycle(HarborInstance instance, Instant windowStart, boolean webhook, CycleStats stats, Instant localNow) {
         super(instance, stats, localNow);
@@ -56,6 +60,16 @@ public final class ScanCycle extends HarborCycle {
     /** Notes an image with a finished scan that the crawl listed, new or not: its findings are still there. */
     void listed(String digest, String repository) {
         scannedImages.put(digest, repository);
+    }
+
+    /** Notes a scanned artifact the crawl could not read or understand: the cycle must not count as delivered. */
+    void unreadable(String what) {
+        unreadable.add(what);
+    }
+
+    /** What {@link #unreadable(String)} noted, one line each naming the artifact and the reason. */
+    public List<String> unreadable() {
+        return List.copyOf(unreadable);
     }
 
     /** Digest to repository of every image with a finished scan the crawl listed. */

@@ -31,6 +31,8 @@ public class ScanCycles {
     /** Exchange properties set per project while crawling. */
     public static final String PROJECT_NAME = "harborProjectName";
     public static final String PROJECT_ID = "harborProjectId";
+    /** The full name of the repository whose artifacts are listed; unset for a project-wide listing (Harbor 2.12+). */
+    public static final String REPOSITORY_NAME = "harborRepositoryName";
     public static final String ARTIFACT = "harborArtifact";
     public static final String INSTANCE_HEADER = "harborInstance";
     /** Exchange property: the camel-http endpoint of the cycle's instance. */
@@ -119,6 +121,7 @@ public class ScanCycles {
     public String repositoryArtifactsUrl(Exchange exchange) {
         String project = exchange.getProperty(PROJECT_NAME, String.class);
         String repository = exchange.getMessage().getBody(JsonNode.class).path("name").asText();
+        exchange.setProperty(REPOSITORY_NAME, repository);
         return artifactsQuery(exchange, projectBase(exchange) + "/repositories/"
                 + HarborPaging.repositorySegment(project, repository) + "/artifacts");
     }
@@ -140,16 +143,20 @@ public class ScanCycles {
         cycle.stats().artifactsSeen.incrementAndGet();
         JsonNode listed = exchange.getMessage().getBody(JsonNode.class);
         aliases.learn(listed);
+        String listedRepository = exchange.getProperty(REPOSITORY_NAME, String.class);
         ArtifactSelector.Decision decision = cycle.selector().decide(listed,
                 exchange.getProperty(PROJECT_ID, String.class), exchange.getProperty(PROJECT_NAME, String.class),
-                cycle.windowStart(), cycle.webhook());
+                listedRepository, cycle.windowStart(), cycle.webhook());
         if (!(decision instanceof ArtifactSelector.Selected selected)) {
             ArtifactSelector.Skipped skipped = (ArtifactSelector.Skipped) decision;
+            cycle.stats().skipped(skipped.why());
             if (skipped.why() == ArtifactSelector.Skip.BEFORE_WINDOW) {
-                cycle.listed(listed.path("digest").asText(), listed.path("repository_name").asText());
+                cycle.listed(listed.path("digest").asText(), ArtifactSelector.repository(listed, listedRepository));
             }
             if (skipped.why() == ArtifactSelector.Skip.MALFORMED) {
-                LOG.warn("Harbor '{}': artifact skipped: {}", cycle.instance().id(), skipped.detail());
+                // not understood is not "nothing new": the cycle fails at its end and keeps its watermark
+                cycle.unreadable(skipped.detail());
+                LOG.warn("Harbor '{}': artifact cannot be read: {}", cycle.instance().id(), skipped.detail());
             } else if (cycle.webhook() && skipped.why() == ArtifactSelector.Skip.SCAN_NOT_FINISHED) {
                 throw new ScanNotFinishedException(skipped.detail());
             } else if (cycle.webhook()) {
@@ -173,7 +180,7 @@ public class ScanCycles {
     }
 
     public static ScanRef scanRef(ScanCycle cycle, ScannedArtifact a) {
-        return new ScanRef(cycle.instance().id(), a.digest(), a.scan().reportId(), a.scan().endTime());
+        return new ScanRef(cycle.instance().id(), a.repository(), a.digest(), a.scan().reportId(), a.scan().endTime());
     }
 
     /** Flushes the open batch, waits until everything settled, then moves the watermark. */
@@ -183,7 +190,12 @@ public class ScanCycles {
         batcher.forceCompletionOfGroup(id);
         boolean settled = ledger.awaitSettled(id, Sink.SECURITY_EVENTS, dynatrace.settleTimeout());
         CycleResult result;
-        if (settled) {
+        if (settled && !cycle.unreadable().isEmpty()) {
+            result = CycleResult.FAILED;
+            LOG.error("Harbor '{}' cycle failed, watermark kept, next cycle retries: {} scanned artifact(s) could not be "
+                    + "read: {}; {} seconds={}", id, cycle.unreadable().size(), String.join("; ", cycle.unreadable()),
+                    cycle.stats().summary(), String.format("%.1f", cycle.seconds()));
+        } else if (settled) {
             store.saveWatermark(id, StateStore.SCANS, cycle.harborNow().toString());
             store.forgetDeliveredBefore(id, clock.instant().minus(deliveredScanRetention));
             result = cycle.stats().deadLettered.get() > 0 ? CycleResult.DEAD_LETTERED : CycleResult.DELIVERED;

@@ -82,6 +82,7 @@ public class WebhookScans {
         }
         exchange.setProperty(HarborCycle.PROPERTY, ScanCycle.webhook(instance, new CycleStats(), clock.instant()));
         exchange.setProperty(ScanCycles.PROJECT_NAME, webhook.projectName());
+        exchange.setProperty(ScanCycles.REPOSITORY_NAME, webhook.repository());
         String repository = instance.apiBase() + "/projects/" + HarborPaging.encode(webhook.projectName())
                 + "/repositories/" + HarborPaging.repositorySegment(webhook.projectName(), webhook.repository()) + "/artifacts/";
         return webhook.artifacts().stream()

@@ -78,7 +78,7 @@ public class StateStore {
     public boolean isDelivered(ScanRef scan) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT 1 FROM delivered_scan "
-                     + "WHERE instance_id = ? AND digest = ? AND report_id = ? AND end_time = ?")) {
+                     + "WHERE instance_id = ? AND repository = ? AND digest = ? AND report_id = ? AND end_time = ?")) {
             bind(ps, scan);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
@@ -91,9 +91,9 @@ public class StateStore {
     public void markDelivered(ScanRef scan) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("INSERT INTO delivered_scan "
-                     + "(instance_id, digest, report_id, end_time, delivered_at) VALUES (?, ?, ?, ?, ?)")) {
+                     + "(instance_id, repository, digest, report_id, end_time, delivered_at) VALUES (?, ?, ?, ?, ?, ?)")) {
             bind(ps, scan);
-            ps.setTimestamp(5, Timestamp.from(Instant.now()));
+            ps.setTimestamp(6, Timestamp.from(Instant.now()));
             ps.executeUpdate();
         } catch (SQLException e) {
             if (!isDelivered(scan)) {
@@ -118,8 +118,9 @@ public class StateStore {
 
     private static void bind(PreparedStatement ps, ScanRef scan) throws SQLException {
         ps.setString(1, scan.instanceId());
-        ps.setString(2, scan.digest());
-        ps.setString(3, scan.reportId());
-        ps.setString(4, scan.endTime());
+        ps.setString(2, scan.repository());
+        ps.setString(3, scan.digest());
+        ps.setString(4, scan.reportId());
+        ps.setString(5, scan.endTime());
     }
 }

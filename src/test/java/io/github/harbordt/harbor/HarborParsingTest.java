@@ -68,7 +68,7 @@ class HarborParsingTest {
                 + "'start_time':'0001-01-01T00:00:00.000Z','end_time':'2025-02-01T10:00:00.508Z',"
                 + "'scanner':{'name':'Clair','vendor':'CoreOS'},'summary':{'total':3,'fixable':0,'summary':{}}}}}");
 
-        ArtifactSelector.Decision d = selector.decide(artifact, "7", "p", window, false);
+        ArtifactSelector.Decision d = selector.decide(artifact, "7", "p", null, window, false);
 
         assertThat(d).isInstanceOf(ArtifactSelector.Selected.class);
         ScannedArtifact a = ((ArtifactSelector.Selected) d).artifact();
@@ -102,7 +102,7 @@ class HarborParsingTest {
             JsonNode artifact = read("{'digest':'sha256:aa','repository_name':'p/r','type':'IMAGE','project_id':9,"
                     + "'scan_overview':{'" + ReportMimeTypes.V1_1 + "':{'report_id':'r1','scan_status':'" + status + "',"
                     + "'start_time':'2025-02-01T09:59:00.000Z','end_time':'2025-02-01T10:00:00.000Z'}}}");
-            assertThat(selector.decide(artifact, null, "p", Instant.EPOCH, true))
+            assertThat(selector.decide(artifact, null, "p", null, Instant.EPOCH, true))
                     .isInstanceOfSatisfying(ArtifactSelector.Selected.class, s -> {
                         assertThat(s.artifact().scan().status()).isEqualTo(status);
                         assertThat(s.artifact().scan().successful()).isFalse();
@@ -112,7 +112,7 @@ class HarborParsingTest {
     }
 
     private void assertSkip(String artifact, ArtifactSelector.Skip why) throws Exception {
-        assertThat(selector.decide(read(artifact), "1", "p", window, false))
+        assertThat(selector.decide(read(artifact), "1", "p", null, window, false))
                 .isInstanceOfSatisfying(ArtifactSelector.Skipped.class, s -> assertThat(s.why()).isEqualTo(why));
     }
 
@@ -120,9 +120,9 @@ class HarborParsingTest {
     void repositoryFilterIsApplied() throws Exception {
         ArtifactSelector filtered = new ArtifactSelector("h", new NameFilter("p/*", "p/tmp-*"));
         String overview = ",'type':'IMAGE','scan_overview':{'" + ReportMimeTypes.V1_1 + "':{'report_id':'r','scan_status':'Success','end_time':'2025-02-01T00:00:00.000Z'}}}";
-        assertThat(filtered.decide(read("{'digest':'sha256:a','repository_name':'p/tmp-x'" + overview), "1", "p", window, false))
+        assertThat(filtered.decide(read("{'digest':'sha256:a','repository_name':'p/tmp-x'" + overview), "1", "p", null, window, false))
                 .isInstanceOf(ArtifactSelector.Skipped.class);
-        assertThat(filtered.decide(read("{'digest':'sha256:a','repository_name':'p/team/app'" + overview), "1", "p", window, false))
+        assertThat(filtered.decide(read("{'digest':'sha256:a','repository_name':'p/team/app'" + overview), "1", "p", null, window, false))
                 .isInstanceOf(ArtifactSelector.Selected.class);
     }
 

@@ -311,4 +311,34 @@ class ScanCrawlTest {
             assertThat(state.watermark("default", StateStore.SCANS)).isEmpty();
         }
     }
+
+    @Test
+    void oneDigestInTwoRepositoriesIsTwoObjectsEachDelivered() throws Exception {
+        SimulatedRegistry r = registry("v2.11.2-a1b2c3d4");
+        SimulatedRegistry.Scan shared = success(now.minusSeconds(60), vulns(3));
+        r.push("library/nginx", digest(1), "IMAGE", List.of("1.25"), shared);
+        r.push("team/mirror/nginx", digest(1), "IMAGE", List.of("1.25"), shared);
+        start(Map.of());
+
+        assertThat(connector.runCycle()).isEqualTo(CycleResult.DELIVERED);
+        assertThat(dynatrace.events("VULNERABILITY_SCAN")).extracting(e -> e.get("object.id").asText())
+                .hasSize(2).doesNotHaveDuplicates()
+                .allSatisfy(id -> assertThat(id).endsWith("/" + digest(1)));
+        assertThat(dynatrace.events("VULNERABILITY_FINDING")).hasSize(6);
+        assertThat(connector.runCycle()).isEqualTo(CycleResult.DELIVERED);
+        assertThat(dynatrace.events("VULNERABILITY_SCAN")).hasSize(2);
+    }
+
+    @Test
+    void aScannedArtifactThatCannotBeUnderstoodFailsTheCycleAfterTheOthersAreDelivered() throws Exception {
+        SimulatedRegistry r = registry("v2.13.1-a1b2c3d4");
+        r.push("library/nginx", digest(1), "IMAGE", List.of("1"), success(now.minusSeconds(60), vulns(2)));
+        r.push("library/broken", digest(2), "IMAGE", List.of("1"), new SimulatedRegistry.Scan(null, "Success",
+                now.minusSeconds(90), now.minusSeconds(60), ReportMimeTypes.V1_1, "Trivy", "Aqua Security", "v1", 1, List::of));
+        start(Map.of());
+
+        assertThat(connector.runCycle()).isEqualTo(CycleResult.FAILED);
+        assertThat(dynatrace.events("VULNERABILITY_SCAN")).hasSize(1);
+        assertThat(connector.connector().state().watermark("default", StateStore.SCANS)).isEmpty();
+    }
 }
