@@ -32,8 +32,8 @@ import io.github.harbordt.runtime.RuntimeRoutes;
 import io.github.harbordt.webhook.WebhookPolicies;
 import io.github.harbordt.webhook.WebhookReceiver;
 import io.github.harbordt.webhook.WebhookRoutes;
+import io.github.harbordt.webhook.WebhookHttp;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
-import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServerConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.spi.ThreadPoolProfile;
@@ -204,12 +204,12 @@ public final class Connector {
                         + "Header of the Harbor project's webhook");
             }
         }
-        VertxPlatformHttpServerConfiguration http = new VertxPlatformHttpServerConfiguration();
-        http.setBindHost(webhooks.host());
-        http.setBindPort(webhooks.port());
-        http.setMaxBodySize(webhooks.maxBodyBytes());
-        webhookServer = new VertxPlatformHttpServer(http);
+        // port 0 (tests): a free port chosen here, so the receiver's routes can name the server they belong to
+        int port = webhooks.port() == 0 ? Ports.free() : Ports.requireFree(webhooks.port(), "webhook.port", "WEBHOOK_PORT");
+        WebhookHttp http = new WebhookHttp(webhooks.host(), port, webhooks.maxBodyBytes());
+        webhookServer = http.server();
         ctx.addService(webhookServer, true, true);
+        ctx.addComponent(WebhookHttp.COMPONENT, http.component());
         WebhookScans scans = new WebhookScans(instances, ledger, batcher, webhooks, clock);
         ctx.addRoutes(new WebhookRoutes(webhooks, new WebhookReceiver(instances, json), scans, cycles,
                 new WebhookPolicies(instances, webhooks)));

@@ -15,6 +15,10 @@ public class ConnectorConfiguration implements CamelConfiguration {
     public void configure(CamelContext ctx) throws Exception {
         Settings settings = new Settings(key -> ctx.getPropertiesComponent().resolveProperty(key));
         Mode mode = Mode.parse(settings.string("connector.mode", "service"));
+        if (settings.bool("camel.management.enabled", false)) {
+            Ports.requireFree(settings.integer("camel.management.port", 9876), "camel.management.port", "MANAGEMENT_PORT "
+                    + "(or switch health and metrics off with MANAGEMENT_ENABLED=false)");
+        }
         Connector connector = Connector.install(ctx, settings, Clock.systemUTC());
         if (mode == Mode.SERVICE) {
             connector.schedule(ctx);

@@ -48,7 +48,7 @@ public class WebhookRoutes extends RouteBuilder {
         String queue = "seda:harbor-webhooks?size=" + settings.queueSize() + "&concurrentConsumers=" + settings.threads()
                 + "&blockWhenFull=true&offerTimeout=500&pollTimeout=200";
 
-        from("platform-http:" + settings.path() + "/{" + WebhookReceiver.INSTANCE + "}?httpMethodRestrict=POST")
+        from(WebhookHttp.COMPONENT + ":" + settings.path() + "/{" + WebhookReceiver.INSTANCE + "}?httpMethodRestrict=POST")
                 .routeId(RECEIVER_ROUTE)
                 .onException(WebhookReceiver.Refusal.class).handled(true)
                     .bean(receiver, "refusal")
