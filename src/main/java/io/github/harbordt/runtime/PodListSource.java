@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * An inventory from a file instead of an API server: the output of {@code kubectl get pods,namespaces -A -o json}
@@ -48,13 +50,22 @@ public final class PodListSource implements InventorySource {
         }
         List<Pod> pods = new ArrayList<>();
         List<Namespace> namespaces = new ArrayList<>();
+        Set<String> otherKinds = new TreeSet<>();
         list.getItems().forEach(item -> {
             if (item instanceof Pod p) {
                 pods.add(p);
             } else if (item instanceof Namespace n) {
                 namespaces.add(n);
+            } else {
+                otherKinds.add(item.getClass().getSimpleName() + " " + item.getKind());
             }
         });
+        if (pods.isEmpty() && !list.getItems().isEmpty()) {
+            // items that are not read as pods: not an empty cluster, but a file (or a client) that was not understood
+            throw new IOException("runtime." + cluster + ".pods-file " + file + " has " + list.getItems().size()
+                    + " items but no pod among them (read as " + otherKinds + "); write it with "
+                    + "kubectl get pods,namespaces -A -o json");
+        }
         into.namespaces(namespaces);
         into.pods(pods);
     }
