@@ -1,6 +1,7 @@
 package io.github.harbordt.config;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.dsl.yaml.YamlRoutesBuilderLoader;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
@@ -14,14 +15,25 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Loads the YAML route files users drop into the routes folder ({@code routes.dir}, default {@code routes}). Unlike
- * a {@code file:} include pattern, a missing folder is not an error: the connector starts without drop-ins.
+ * Loads the YAML route files ({@code *.yaml}, {@code *.yml}) users drop into the routes folder ({@code routes.dir},
+ * default {@code routes}). Unlike a {@code file:} include pattern, a missing folder is not an error: the connector
+ * starts without drop-ins.
  */
 public final class DropInRoutes {
 
     private static final Logger LOG = LoggerFactory.getLogger(DropInRoutes.class);
 
+    private static final String YML_LOADER = "yml-routes-loader";
+
     private DropInRoutes() {
+    }
+
+    /** Camel's YAML DSL only claims {@code .yaml}; a drop-in named {@code .yml} is the same language. */
+    private static final class YmlRoutesLoader extends YamlRoutesBuilderLoader {
+        @Override
+        public boolean isSupportedExtension(String extension) {
+            return extension.equals("yml") || extension.endsWith(".yml");
+        }
     }
 
     public static List<Path> load(CamelContext ctx, Path dir) throws Exception {
@@ -37,6 +49,11 @@ public final class DropInRoutes {
         }
         List<Resource> resources = files.stream()
                 .map(p -> ResourceHelper.resolveResource(ctx, "file:" + p.toAbsolutePath())).toList();
+        if (files.stream().anyMatch(p -> p.toString().endsWith(".yml")) && ctx.getRegistry().lookupByName(YML_LOADER) == null) {
+            YmlRoutesLoader yml = new YmlRoutesLoader();
+            yml.setCamelContext(ctx);
+            ctx.getRegistry().bind(YML_LOADER, yml);
+        }
         if (!resources.isEmpty()) {
             PluginHelper.getRoutesLoader(ctx).loadRoutes(resources);
             LOG.info("Loaded drop-in routes: {}", files);

@@ -11,7 +11,9 @@ import java.time.ZoneOffset;
 /**
  * Connector metrics (the alert-reduction funnel of each cycle) to Dynatrace's metrics ingest as metric lines, so they
  * can be charted over time; in a dry run they are appended to {@code metrics-<date>.txt}. A data point is a summary,
- * not a record: after bounded retries a failure is logged, not dead-lettered.
+ * not a record: after bounded retries a failure is logged, not dead-lettered, and whatever follows the metrics in the
+ * caller (sightings, notifications) still runs. A token without {@code metrics.ingest} (the Harbor extension's token
+ * has only {@code openpipeline.events_security}) gets one warning, and no metrics are sent again until a restart.
  */
 public class MetricRoutes extends RouteBuilder {
 
@@ -19,6 +21,7 @@ public class MetricRoutes extends RouteBuilder {
     public static final String METRICS = "direct:dynatrace-metrics";
 
     private final DynatraceSettings settings;
+    private volatile String refused;
 
     public MetricRoutes(DynatraceSettings settings) {
         this.settings = settings;
@@ -37,12 +40,15 @@ public class MetricRoutes extends RouteBuilder {
                         .redeliveryDelay(settings.retryDelay().toMillis()).useExponentialBackOff().backOffMultiplier(2)
                         .maximumRedeliveryDelay(settings.maxRetryDelay().toMillis())
                         .retryAttemptedLogLevel(LoggingLevel.DEBUG).logExhausted(false))
-                .onException(MetricsRefusedException.class).maximumRedeliveries(0).handled(true)
-                    .log(LoggingLevel.WARN, "Funnel metrics not sent: ${exception.message}")
+                // continued, not handled: a handled exception would also end the caller's route here
+                .onException(MetricsRefusedException.class).maximumRedeliveries(0).continued(true)
+                    .process(e -> refused = e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).getMessage())
+                    .log(LoggingLevel.WARN, "Funnel metrics not sent, and not tried again until a restart: ${exception.message}")
                 .end()
-                .onException(Exception.class).handled(true)
+                .onException(Exception.class).continued(true)
                     .log(LoggingLevel.WARN, "Funnel metrics not sent after retries: ${exception.message}")
                 .end()
+                .filter(e -> refused == null)
                 .process(e -> {
                     var m = e.getMessage();
                     m.removeHeaders("*", "CamelRedeliver*");

@@ -14,10 +14,12 @@ import io.github.harbordt.state.SightingStore;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.StartupListener;
+import org.apache.camel.component.seda.SedaEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -27,6 +29,8 @@ import java.util.List;
 public final class OneShot implements StartupListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(OneShot.class);
+
+    private static final Duration FOLLOW_UP_TIMEOUT = Duration.ofMinutes(5);
 
     private final Mode mode;
     private final Connector connector;
@@ -86,10 +90,31 @@ public final class OneShot implements StartupListener {
                     worst = Math.max(worst, result.exitCode());
                 }
             }
+            awaitFollowUps(context);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
         return worst;
+    }
+
+    /**
+     * What follows a cycle (its metrics, the sighting refresh, the notification decision and its channels) runs on
+     * threads of its own, partly behind seda queues; stopping the context now would drop it. Waits until nothing is in
+     * flight and every queue is empty, twice in a row, at most {@link #FOLLOW_UP_TIMEOUT}.
+     */
+    private static void awaitFollowUps(CamelContext context) throws InterruptedException {
+        long deadline = System.nanoTime() + FOLLOW_UP_TIMEOUT.toNanos();
+        int quiet = 0;
+        while (quiet < 2 && System.nanoTime() < deadline) {
+            boolean idle = context.getInflightRepository().size() == 0 && context.getEndpoints().stream()
+                    .filter(SedaEndpoint.class::isInstance).allMatch(e -> ((SedaEndpoint) e).getCurrentQueueSize() == 0);
+            quiet = idle ? quiet + 1 : 0;
+            Thread.sleep(100);
+        }
+        if (quiet < 2) {
+            LOG.warn("Stopping with work still in flight after {}: {} exchange(s)", FOLLOW_UP_TIMEOUT,
+                    context.getInflightRepository().size());
+        }
     }
 
     public int listDeadLetters() {
