@@ -39,6 +39,7 @@ import static io.github.harbordt.support.Registries.digest;
 import static io.github.harbordt.support.Registries.success;
 import static io.github.harbordt.support.Registries.vuln;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * New critical vulnerabilities in production, driven across days with a controllable clock: what counts as new,
@@ -338,5 +339,17 @@ class NotificationTest {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         new OneShot(Mode.DEAD_LETTERS, connector.connector(), new PrintStream(printed, true)).listDeadLetters();
         assertThat(printed.toString()).contains("notifications given up").contains("webhook").contains("503");
+    }
+
+    @Test
+    void aTokenWithoutTheMetricsScopeStillGetsSightingsAndNotificationsAfterEachCycle() throws Exception {
+        api();
+        dynatrace.scopes("openpipeline.events_security");
+        start(Map.of("notifications.after-each-cycle", "true", "notifications.channels", "webhook"));
+
+        assertThat(crawl()).isEqualTo(CycleResult.DELIVERED);
+        await().atMost(Duration.ofSeconds(10)).until(() -> webhook.accepted().size() == 1);
+        assertThat(webhook.accepted().get(0).body()).contains("CVE-2024-3094");
+        assertThat(dynatrace.metricLines()).isEmpty();
     }
 }

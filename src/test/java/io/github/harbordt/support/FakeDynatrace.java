@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -68,6 +69,7 @@ public final class FakeDynatrace implements AutoCloseable {
     private final List<Integer> logBatchSizes = new CopyOnWriteArrayList<>();
     private final AtomicLong logRecordsDropped = new AtomicLong();
 
+    private volatile Set<String> scopes = null;
     private volatile int maxBodyBytes = 10_000_000;
     private volatile boolean keepEvents = true;
     private volatile Duration delay = Duration.ZERO;
@@ -91,6 +93,24 @@ public final class FakeDynatrace implements AutoCloseable {
         }
     }
 
+    /**
+     * The token carries only these scopes: an endpoint that needs another answers 403 as Dynatrace does. Dynatrace's
+     * own Harbor extension asks for {@code openpipeline.events_security} alone.
+     */
+    public void scopes(String... tokenScopes) {
+        this.scopes = Set.of(tokenScopes);
+    }
+
+    private static String scopeFor(String path) {
+        return switch (path) {
+            case PATH -> "openpipeline.events_security";
+            case LOGS_PATH -> "logs.ingest";
+            case METRICS_PATH -> "metrics.ingest";
+            case EVENTS_PATH -> "events.ingest";
+            default -> null;
+        };
+    }
+
     public void maxBodyBytes(int max) {
         this.maxBodyBytes = max;
     }
@@ -107,6 +127,14 @@ public final class FakeDynatrace implements AutoCloseable {
 
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
+            String scope = scopeFor(ex.getRequestURI().getPath());
+            Set<String> granted = scopes;
+            if (granted != null && scope != null && !granted.contains(scope)) {
+                ex.getRequestBody().readAllBytes();
+                send(ex, 403, "{\"error\":{\"code\":403,\"message\":\"Token is missing required scope. Use one of: "
+                        + scope + "\"}}");
+                return;
+            }
             // metrics and events are not security events: scripted answers and attempt counts are the latter's alone
             if (EVENTS_PATH.equals(ex.getRequestURI().getPath())) {
                 try (InputStream in = ex.getRequestBody()) {

@@ -2,6 +2,7 @@ package io.github.harbordt.support;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.harbordt.demo.SimulatedRegistry;
+import io.github.harbordt.harbor.HarborVersion;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,7 +37,20 @@ public final class HarborWebhooks {
         /** the same digest listed twice (multi-platform images) */
         DUPLICATE_RESOURCE,
         /** {@code "tag": ""} as 2.0/2.1 sent for untagged artifacts */
-        EMPTY_TAG
+        EMPTY_TAG,
+        /** no {@code event_data.scan} at all, as before 2.11 */
+        NO_SCAN_TYPE
+    }
+
+    /** The format a Harbor release sends with the policy this connector documents: CloudEvents from 2.8. */
+    public static Format formatOf(HarborVersion version) {
+        return version.hasCloudEvents() ? Format.CLOUD_EVENTS : Format.DEFAULT;
+    }
+
+    /** A scan-all or scheduled scan's SCANNING_COMPLETED as the release sends it (no result inside from 2.11). */
+    public static String scanAllEvent(HarborVersion version, SimulatedRegistry.Artifact a) {
+        return scanEvent("SCANNING_COMPLETED", a, formatOf(version),
+                version.atLeast(2, 11) ? Quirk.SCAN_ALL : Quirk.NO_SCAN_TYPE);
     }
 
     private static final DateTimeFormatter NANOS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'")
@@ -86,7 +100,9 @@ public final class HarborWebhooks {
         data.put("resources", resources);
         data.put("repository", Map.of("name", a.repository().substring(project.length() + 1), "namespace", project,
                 "repo_full_name", a.repository(), "repo_type", "private"));
-        data.put("scan", q.contains(Quirk.SCAN_ALL) ? Map.of() : Map.of("scan_type", "vulnerability"));
+        if (!q.contains(Quirk.NO_SCAN_TYPE)) {
+            data.put("scan", q.contains(Quirk.SCAN_ALL) ? Map.of() : Map.of("scan_type", "vulnerability"));
+        }
         return payload(type, "auto", data, format);
     }
 
