@@ -32,13 +32,7 @@ class HarborVersionsIT {
         FieldRegistry field = FieldRegistry.of(version, Instant.now());
         try (HarborSimulator harbor = new HarborSimulator(field.registry());
              FakeDynatrace dynatrace = new FakeDynatrace("dt0c01.FIELDTEST")) {
-            Map<String, String> env = Map.of(
-                    "HARBOR_URL", harbor.url(),
-                    "HARBOR_USERNAME", field.registry().robotName(),
-                    "HARBOR_PASSWORD", field.registry().robotSecret(),
-                    "DT_URL", dynatrace.url(),
-                    "DT_TOKEN", "dt0c01.FIELDTEST",
-                    "CONNECTOR_MODE", "once");
+            Map<String, String> env = PackagedJar.connecting(harbor, dynatrace, "CONNECTOR_MODE", "once");
             try (PackagedJar first = PackagedJar.start(work, env)) {
                 assertThat(first.exitStatus(Duration.ofSeconds(90))).as(first.output()).isZero();
                 assertThat(first.lines("cycle delivered: artifacts_seen=")).singleElement().asString()

@@ -1,5 +1,8 @@
 package io.github.harbordt.blackbox;
 
+import io.github.harbordt.demo.HarborSimulator;
+import io.github.harbordt.support.FakeDynatrace;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -7,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +36,23 @@ public final class PackagedJar implements AutoCloseable {
     private PackagedJar(Process process, Path output) {
         this.process = process;
         this.output = output;
+    }
+
+    /**
+     * The variables the README's "Connecting a real Harbor and Dynatrace" tells a user to set, for these fakes, plus
+     * {@code more} as name, value pairs (each documented in the README too).
+     */
+    public static Map<String, String> connecting(HarborSimulator harbor, FakeDynatrace dynatrace, String... more) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("HARBOR_URL", harbor.url());
+        env.put("HARBOR_USERNAME", harbor.registry().robotName());
+        env.put("HARBOR_PASSWORD", harbor.registry().robotSecret());
+        env.put("DT_URL", dynatrace.url());
+        env.put("DT_TOKEN", dynatrace.token());
+        for (int i = 0; i + 1 < more.length; i += 2) {
+            env.put(more[i], more[i + 1]);
+        }
+        return env;
     }
 
     public static Path jar() {

@@ -65,10 +65,8 @@ class RuntimeAndNotificationsIT {
              FakeChannel channel = new FakeChannel("ok")) {
             dynatrace.scopes("openpipeline.events_security");
             String output;
-            try (PackagedJar connector = PackagedJar.start(work, Map.of(
-                    "HARBOR_URL", harbor.url(), "HARBOR_USERNAME", r.robotName(), "HARBOR_PASSWORD", r.robotSecret(),
-                    "DT_URL", dynatrace.url(), "DT_TOKEN", "dt0c01.EVENTSONLY", "CONNECTOR_MODE", "once",
-                    "RUNTIME_CLUSTERS", "prod", "NOTIFICATION_CHANNELS", "webhook",
+            try (PackagedJar connector = PackagedJar.start(work, PackagedJar.connecting(harbor, dynatrace,
+                    "CONNECTOR_MODE", "once", "RUNTIME_CLUSTERS", "prod", "NOTIFICATION_CHANNELS", "webhook",
                     "NOTIFICATION_WEBHOOK_URL", channel.url("/hook")))) {
                 int status = connector.exitStatus(Duration.ofSeconds(90));
                 assertThat(connector.lines("Runtime inventory: clusters=1")).first().asString()

@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -56,9 +55,7 @@ class ServiceModeIT {
                         - log: "drop-in heartbeat"
                 """);
         try (HarborSimulator harbor = new HarborSimulator(r); FakeDynatrace dynatrace = new FakeDynatrace("dt0c01.SERVICE");
-             PackagedJar connector = PackagedJar.start(work, Map.of(
-                     "HARBOR_URL", harbor.url(), "HARBOR_USERNAME", r.robotName(), "HARBOR_PASSWORD", r.robotSecret(),
-                     "DT_URL", dynatrace.url(), "DT_TOKEN", "dt0c01.SERVICE",
+             PackagedJar connector = PackagedJar.start(work, PackagedJar.connecting(harbor, dynatrace,
                      "WEBHOOK_ENABLED", "true", "HARBOR_WEBHOOK_SECRET", SECRET))) {
             connector.awaitLine("' cycle delivered", Duration.ofSeconds(60));
             connector.awaitLine("drop-in heartbeat", Duration.ofSeconds(10));

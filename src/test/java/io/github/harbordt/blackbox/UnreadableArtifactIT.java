@@ -38,9 +38,7 @@ class UnreadableArtifactIT {
                 new SimulatedRegistry.Scan(null, "Success", hourAgo.minusSeconds(30), hourAgo, ReportMimeTypes.V1_1,
                         "Trivy", "Aqua Security", "v0.56.2", 1, () -> Registries.vulns(1)));
         try (HarborSimulator harbor = new HarborSimulator(r); FakeDynatrace dynatrace = new FakeDynatrace("dt0c01.UNREADABLE")) {
-            Map<String, String> env = Map.of("HARBOR_URL", harbor.url(), "HARBOR_USERNAME", r.robotName(),
-                    "HARBOR_PASSWORD", r.robotSecret(), "DT_URL", dynatrace.url(), "DT_TOKEN", "dt0c01.UNREADABLE",
-                    "CONNECTOR_MODE", "once");
+            Map<String, String> env = PackagedJar.connecting(harbor, dynatrace, "CONNECTOR_MODE", "once");
             try (PackagedJar first = PackagedJar.start(work, env)) {
                 assertThat(first.exitStatus(Duration.ofSeconds(90))).as(first.output()).isEqualTo(2);
                 assertThat(first.lines("cycle failed, watermark kept")).singleElement().asString()

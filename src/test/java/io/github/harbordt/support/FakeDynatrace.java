@@ -82,6 +82,11 @@ public final class FakeDynatrace implements AutoCloseable {
         server.start();
     }
 
+    /** The one token this Dynatrace accepts. */
+    public String token() {
+        return token;
+    }
+
     public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
