@@ -1,6 +1,7 @@
 package io.github.harbordt.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.harbordt.harbor.HarborNames;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -61,11 +62,19 @@ public record HarborWebhook(Kind kind, String eventType, String operator, Instan
         if (project == null || fullName == null) {
             throw new IllegalArgumentException(type + " without a repository (namespace and repo_full_name)");
         }
+        require(HarborNames.whyNotProject(project));
+        require(HarborNames.whyNotRepository(fullName));
+        if (!fullName.startsWith(project + "/")) {
+            throw new IllegalArgumentException("repository '" + fullName + "' is not in project '" + project + "'");
+        }
         Set<String> seen = new LinkedHashSet<>();
         List<Artifact> artifacts = new ArrayList<>();
         for (JsonNode r : data.path("resources")) {
             String digest = text(r, "digest");
-            if (digest != null && digest.startsWith("sha256:") && seen.add(digest)) {
+            if (digest != null) {
+                require(HarborNames.whyNotDigest(digest));
+            }
+            if (digest != null && seen.add(digest)) {
                 String tag = text(r, "tag");
                 artifacts.add(new Artifact(digest, tag == null || tag.isBlank() || tag.equals(digest) ? null : tag));
             }
@@ -74,6 +83,12 @@ public record HarborWebhook(Kind kind, String eventType, String operator, Instan
             throw new IllegalArgumentException(type + " names no artifact digest in its resources");
         }
         return new HarborWebhook(kind, type, text(body, "operator"), at, project, fullName, List.copyOf(artifacts));
+    }
+
+    private static void require(String whyNot) {
+        if (whyNot != null) {
+            throw new IllegalArgumentException(whyNot);
+        }
     }
 
     private static Kind kind(String type) {

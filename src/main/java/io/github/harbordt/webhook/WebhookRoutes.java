@@ -69,9 +69,15 @@ public class WebhookRoutes extends RouteBuilder {
                         .process(e -> WebhookReceiver.reply(e, 200, "ignored"))
                 .end();
 
+        // a failure that the Harbor request route already gave up on (retries exhausted, 404) no longer reaches a
+        // caller's onException: caught here, each artifact's failure is one line and the others still go on
         from(queue).routeId("harbor-webhook-scans")
                 .split(method(scans, "begin"))
-                    .to("direct:harbor-webhook-artifact")
+                    .doTry()
+                        .to("direct:harbor-webhook-artifact")
+                    .doCatch(Exception.class)
+                        .bean(scans, "failed")
+                    .end()
                 .end()
                 .bean(scans, "done");
 
@@ -80,9 +86,6 @@ public class WebhookRoutes extends RouteBuilder {
                     .maximumRedeliveries(settings.recheckAttempts()).redeliveryDelay(settings.recheckDelay().toMillis())
                     .logRetryAttempted(false).logExhausted(false)
                     .bean(scans, "notFinished")
-                .end()
-                .onException(Exception.class).handled(true).logExhausted(false)
-                    .bean(scans, "failed")
                 .end()
                 .setProperty(HarborRequests.URL, body())
                 .to("direct:harbor-webhook-read").id("webhook-artifact-read")

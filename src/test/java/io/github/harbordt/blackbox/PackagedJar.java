@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.awaitility.core.ConditionTimeoutException;
+
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -111,6 +113,15 @@ public final class PackagedJar implements AutoCloseable {
 
     /** Waits until a printed line contains {@code fragment}; fails early if the process ended without it. */
     public String awaitLine(String fragment, Duration timeout) {
+        try {
+            awaitPrinted(fragment, timeout);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("the connector did not print '" + fragment + "' within " + timeout + ":\n" + output());
+        }
+        return lines(fragment).get(0);
+    }
+
+    private void awaitPrinted(String fragment, Duration timeout) {
         await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(() -> {
             if (!lines(fragment).isEmpty()) {
                 return true;
@@ -121,7 +132,6 @@ public final class PackagedJar implements AutoCloseable {
             }
             return false;
         });
-        return lines(fragment).get(0);
     }
 
     @Override
