@@ -27,13 +27,11 @@ public final class Application {
         try {
             code = main.run(args);
         } catch (Exception e) {
-            // a bad setting: one clear line instead of a stack trace, and no JVM left hanging on pool threads
-            Throwable root = e;
-            while (root.getCause() != null && root.getCause() != root) {
-                root = root.getCause();
-            }
-            System.err.println("Connector stopped: " + root.getMessage());
-            code = 1;
+            // a bad setting, a taken port, an unusable state database: one clear line instead of a stack trace, and
+            // no JVM left hanging on pool threads
+            ExitStatus.Failure failure = ExitStatus.ofStartFailure(e);
+            System.err.println("Connector stopped: " + failure.line());
+            code = failure.status();
         }
         System.exit(code != 0 ? code : ExitStatus.get());
     }

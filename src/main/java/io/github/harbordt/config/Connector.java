@@ -95,8 +95,8 @@ public final class Connector {
         this.dynatrace = DynatraceSettings.load(s, dataDir);
         this.database = new Database(s.string("state.jdbc-url", "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("connector")),
                 s.string("state.username", ""), s.string("state.password", ""));
-        this.state = new StateStore(database.dataSource());
-        this.deadLetters = new DeadLetterStore(database.dataSource());
+        this.state = new StateStore(database);
+        this.deadLetters = new DeadLetterStore(database);
         this.ledger = new DeliveryLedger(state);
         this.webhooks = WebhookSettings.load(s);
         this.clock = clock;
@@ -111,7 +111,7 @@ public final class Connector {
             LOG.warn("Notifications need runtime context (notifications.require-running/-production), but no cluster is "
                     + "configured (runtime.clusters): nothing will be notified until one is, or both are set to false");
         }
-        this.notifications = new Notifications(new SightingStore(database.dataSource()), notifying, runtimes, json, clock);
+        this.notifications = new Notifications(new SightingStore(database), notifying, runtimes, json, clock);
         DefaultAggregateController auditBatcher = new DefaultAggregateController();
         this.cycles = new ScanCycles(instances, state, ledger, batcher, dynatrace,
                 s.duration("state.delivered-scan-retention", "7d"), runtimes.aliases(), clock);

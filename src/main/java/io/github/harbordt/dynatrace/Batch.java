@@ -16,7 +16,7 @@ import java.util.List;
  */
 public final class Batch {
 
-    public enum Outcome { PENDING, DELIVERED, DEAD_LETTERED, HALTED }
+    public enum Outcome { PENDING, DELIVERED, DEAD_LETTERED, HALTED, UNRECORDED }
 
     private final String instanceId;
     private final Sink sink;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.harbordt.config.DynatraceSettings;
 import io.github.harbordt.pipeline.DeliveryLedger;
 import io.github.harbordt.state.DeadLetterStore;
+import io.github.harbordt.state.StateStoreException;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -140,8 +141,14 @@ public class DynatraceRequests {
             batch.outcome(Batch.Outcome.DEAD_LETTERED);
             return;
         }
-        long id = deadLetters.save(batch.instanceId(), batch.sink().id(), reason, status, batch.size(),
-                new String(batch.toJsonArray(), StandardCharsets.UTF_8));
+        long id;
+        try {
+            id = deadLetters.save(batch.instanceId(), batch.sink().id(), reason, status, batch.size(),
+                    new String(batch.toJsonArray(), StandardCharsets.UTF_8));
+        } catch (StateStoreException e) {
+            ledger.unrecorded(batch, e);
+            return;
+        }
         LOG.warn("Dead-lettered {} as entry {}: {}", batch, id, reason);
         ledger.deadLettered(batch);
     }

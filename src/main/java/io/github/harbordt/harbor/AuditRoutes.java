@@ -2,7 +2,6 @@ package io.github.harbordt.harbor;
 
 import io.github.harbordt.dynatrace.DeliveryRoutes;
 import io.github.harbordt.pipeline.AuditCycles;
-import io.github.harbordt.pipeline.CycleResult;
 import io.github.harbordt.pipeline.ScanCycles;
 import io.github.harbordt.pipeline.SystemInfo;
 import org.apache.camel.builder.RouteBuilder;
@@ -25,7 +24,7 @@ public class AuditRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        // the body ends as the cycle's CycleResult
+        // the body ends as the cycle's CycleResult (pipeline.CycleResult)
         from(AUDIT_CYCLE).routeId("harbor-audit-cycle")
                 .choice()
                 .when(method(cycles, "begin"))
@@ -40,7 +39,7 @@ public class AuditRoutes extends RouteBuilder {
                     .end()
                 .endChoice()
                 .otherwise()
-                    .setBody(constant(CycleResult.SKIPPED))
+                    .setBody(method(cycles, "notStarted"))
                 .end();
 
         // the audit tables this cycle reads (the pre-2.13 history first, when asked for), one after the other

@@ -4,7 +4,6 @@ import io.github.harbordt.dynatrace.DeliveryRoutes;
 import io.github.harbordt.dynatrace.MetricRoutes;
 import io.github.harbordt.notify.NotificationRoutes;
 import io.github.harbordt.notify.Notifications;
-import io.github.harbordt.pipeline.CycleResult;
 import io.github.harbordt.pipeline.CycleMeters;
 import io.github.harbordt.pipeline.ScanCycles;
 import io.github.harbordt.pipeline.ScanEventsProcessor;
@@ -64,7 +63,7 @@ public class HarborRoutes extends RouteBuilder {
                 .setHeader(ScanCycles.INSTANCE_HEADER, constant("{{instance}}"))
                 .to("{{target}}");
 
-        // the body ends as the cycle's CycleResult
+        // the body ends as the cycle's CycleResult (pipeline.CycleResult)
         from(SCAN_CYCLE).routeId("harbor-scan-cycle")
                 .choice()
                 .when(method(cycles, "begin"))
@@ -81,7 +80,7 @@ public class HarborRoutes extends RouteBuilder {
                     .end()
                 .endChoice()
                 .otherwise()
-                    .setBody(constant(CycleResult.SKIPPED))
+                    .setBody(method(cycles, "notStarted"))
                 .end();
 
         // what follows a cycle runs on a copy of its exchange: the cycle does not wait for its metrics or notifications

@@ -55,7 +55,7 @@ public final class OneShot implements StartupListener {
                 code = run(context);
             } catch (RuntimeException e) {
                 LOG.error("{} failed: {}", mode, e.getMessage(), e);
-                code = 2;
+                code = CycleResult.of(e).exitCode();
             }
             ExitStatus.set(code);
             // Camel Main ends its run() when the context stops

@@ -242,7 +242,7 @@ public class AuditCycles {
                     cycle.stats().auditSummary(), highWater(cycle), cycle.more() ? " more=next-cycle" : "",
                     String.format("%.1f", cycle.seconds()));
         } else {
-            result = CycleResult.FAILED;
+            result = ledger.unsettledResult(id, Sink.LOGS);
             LOG.error("Harbor '{}' audit cycle incomplete, rows are read again from high_water_id={}: {} {}",
                     id, highWater(cycle), cycle.stats().auditSummary(), ledger.whyUnsettled(id, Sink.LOGS));
         }
@@ -260,7 +260,12 @@ public class AuditCycles {
                 highWater(cycle), SystemInfo.reason(cycle.instance(), e), cycle.stats().auditSummary(),
                 String.format("%.1f", cycle.seconds()));
         guard.close(id);
-        return CycleResult.FAILED;
+        return CycleResult.of(e);
+    }
+
+    /** What a cycle that {@link #begin} did not open counts as: halted delivery, or an overlap in service mode. */
+    public CycleResult notStarted(Exchange exchange) {
+        return guard.notStarted(exchange);
     }
 
     private String highWater(AuditCycle cycle) {

@@ -75,6 +75,11 @@ final class CycleGuard {
         return Optional.of(instance);
     }
 
+    CycleResult notStarted(Exchange exchange) {
+        String id = exchange.getMessage().getHeader(ScanCycles.INSTANCE_HEADER, String.class);
+        return ledger.haltReason(id, sink).isPresent() ? CycleResult.HALTED : CycleResult.SKIPPED;
+    }
+
     void close(String instanceId) {
         running.remove(instanceId);
     }

@@ -1,15 +1,21 @@
 package io.github.harbordt.pipeline;
 
-/** How a cycle ended; run-once mode turns the worst of them into the exit status. */
+import io.github.harbordt.state.StateStoreException;
+
+/** How a cycle ended; run-once mode turns the worst of them into the exit status (README, "Run modes"). */
 public enum CycleResult {
+    /** the previous cycle of the instance still runs (service mode): this one did not start */
+    SKIPPED(0),
     /** every event delivered; the watermark advanced */
     DELIVERED(0),
     /** everything settled, but some events went to the dead-letter store; the watermark advanced */
     DEAD_LETTERED(1),
-    /** Harbor failed, delivery halted or timed out; the watermark was kept */
+    /** Harbor failed, a scanned artifact could not be read, or delivery timed out; the watermark was kept */
     FAILED(2),
-    /** delivery for the instance is halted (token or endpoint refused): nothing was crawled */
-    SKIPPED(3);
+    /** Dynatrace refused the token or the endpoint, in this cycle or an earlier one: nothing more is sent until a restart */
+    HALTED(3),
+    /** the state database could not be read or written: the cycle stopped at once, the watermark was kept */
+    STATE_UNAVAILABLE(4);
 
     private final int exitCode;
 
@@ -19,5 +25,15 @@ public enum CycleResult {
 
     public int exitCode() {
         return exitCode;
+    }
+
+    /** A cycle that stopped on this failure. */
+    public static CycleResult of(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof StateStoreException) {
+                return STATE_UNAVAILABLE;
+            }
+        }
+        return FAILED;
     }
 }

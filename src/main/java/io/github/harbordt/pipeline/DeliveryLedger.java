@@ -7,6 +7,7 @@ import io.github.harbordt.state.AuditRef;
 import io.github.harbordt.state.EventOrigin;
 import io.github.harbordt.state.ScanRef;
 import io.github.harbordt.state.StateStore;
+import io.github.harbordt.state.StateStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +42,8 @@ public class DeliveryLedger {
         final Object lock = new Object();
         long unsettled;
         volatile String haltReason;
+        /** Delivered or dead-lettered, but not recorded: the state database failed during this cycle. */
+        volatile String stateFailure;
         volatile CycleStats stats = new CycleStats();
     }
 
@@ -51,7 +54,9 @@ public class DeliveryLedger {
     /** Starts new counters for the next cycle of the instance's records for {@code sink} and returns them. */
     public CycleStats newCycle(String instanceId, Sink sink) {
         CycleStats stats = new CycleStats();
-        of(instanceId, sink).stats = stats;
+        Stream s = of(instanceId, sink);
+        s.stats = stats;
+        s.stateFailure = null;
         return stats;
     }
 
@@ -112,6 +117,23 @@ public class DeliveryLedger {
         settle(batch, false);
     }
 
+    /**
+     * The batch was sent or dead-lettered, but that could not be recorded (the state database failed): it settles
+     * without progress, so the cycle ends at once instead of waiting for it, and its data is read and sent again.
+     */
+    public void unrecorded(Batch batch, StateStoreException failure) {
+        batch.outcome(Batch.Outcome.UNRECORDED);
+        stateFailed(of(batch.instanceId(), batch.sink()), failure);
+        settle(batch, false);
+    }
+
+    private static void stateFailed(Stream s, StateStoreException failure) {
+        if (s.stateFailure == null) {
+            s.stateFailure = failure.getMessage();
+            LOG.error("{}", failure.getMessage());
+        }
+    }
+
     public void halt(String instanceId, Sink sink, String reason) {
         Stream s = of(instanceId, sink);
         if (s.haltReason == null) {
@@ -144,8 +166,8 @@ public class DeliveryLedger {
             if (origin instanceof ScanRef scan) {
                 AtomicInteger open = s.openScans.get(scan);
                 if (open != null && open.addAndGet(-run) == 0) {
-                    if (progress && s.haltReason == null) {
-                        store.markDelivered(scan);
+                    if (progress && s.haltReason == null && s.stateFailure == null) {
+                        record(s, () -> store.markDelivered(scan));
                     }
                     s.openScans.remove(scan);
                 }
@@ -154,8 +176,8 @@ public class DeliveryLedger {
             }
         }
         // audit batches leave one at a time in id order, so every row below a settled one has settled too
-        if (progress && s.haltReason == null) {
-            highWater.forEach((stream, id) -> store.raiseWatermark(batch.instanceId(), stream, id));
+        if (progress && s.haltReason == null && s.stateFailure == null) {
+            highWater.forEach((stream, id) -> record(s, () -> store.raiseWatermark(batch.instanceId(), stream, id)));
         }
         synchronized (s.lock) {
             s.unsettled -= settled;
@@ -163,26 +185,47 @@ public class DeliveryLedger {
         }
     }
 
-    /** Waits until every expected record settled; false on timeout or when the stream halted. */
+    /** A write the settling of a batch needs; a failing state database is noted, not thrown on the delivery thread. */
+    private static void record(Stream s, Runnable write) {
+        try {
+            write.run();
+        } catch (StateStoreException e) {
+            stateFailed(s, e);
+        }
+    }
+
+    /**
+     * Waits until every expected record settled; false on timeout, when the stream halted, or at once when the state
+     * database failed during the cycle.
+     */
     public boolean awaitSettled(String instanceId, Sink sink, Duration timeout) throws InterruptedException {
         Stream s = of(instanceId, sink);
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (s.lock) {
-            while (s.unsettled > 0 && s.haltReason == null) {
+            while (s.unsettled > 0 && s.haltReason == null && s.stateFailure == null) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
                 }
                 s.lock.wait(Math.max(1, left / 1_000_000));
             }
-            return s.haltReason == null;
+            return s.haltReason == null && s.stateFailure == null;
         }
+    }
+
+    /** How a cycle whose records did not all settle ended. */
+    public CycleResult unsettledResult(String instanceId, Sink sink) {
+        Stream s = of(instanceId, sink);
+        return s.stateFailure != null ? CycleResult.STATE_UNAVAILABLE
+                : s.haltReason != null ? CycleResult.HALTED : CycleResult.FAILED;
     }
 
     /** Why a cycle's records did not all settle, for its failure line. */
     public String whyUnsettled(String instanceId, Sink sink) {
-        return "unsettled=" + unsettled(instanceId, sink) + " ("
-                + haltReason(instanceId, sink).orElse("delivery did not settle within dynatrace.settle-timeout") + ")";
+        Stream s = of(instanceId, sink);
+        String why = s.stateFailure != null ? s.stateFailure
+                : s.haltReason != null ? s.haltReason : "delivery did not settle within dynatrace.settle-timeout";
+        return "unsettled=" + unsettled(instanceId, sink) + " (" + why + ")";
     }
 
     public long unsettled(String instanceId, Sink sink) {

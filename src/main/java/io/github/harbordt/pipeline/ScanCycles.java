@@ -202,7 +202,7 @@ public class ScanCycles {
             LOG.info("Harbor '{}' cycle {}: {} seconds={} watermark={}", id, result.name().toLowerCase(),
                     cycle.stats().summary(), String.format("%.1f", cycle.seconds()), cycle.harborNow());
         } else {
-            result = CycleResult.FAILED;
+            result = ledger.unsettledResult(id, Sink.SECURITY_EVENTS);
             LOG.error("Harbor '{}' cycle incomplete, watermark kept: {} seconds={} {}", id, cycle.stats().summary(),
                     String.format("%.1f", cycle.seconds()), ledger.whyUnsettled(id, Sink.SECURITY_EVENTS));
         }
@@ -236,7 +236,12 @@ public class ScanCycles {
         LOG.error("Harbor '{}' cycle failed, watermark kept, next cycle retries: {} {} seconds={}", id,
                 SystemInfo.reason(cycle.instance(), e), cycle.stats().summary(), String.format("%.1f", cycle.seconds()));
         guard.close(id);
-        return CycleResult.FAILED;
+        return CycleResult.of(e);
+    }
+
+    /** What a cycle that {@link #begin} did not open counts as: halted delivery, or an overlap in service mode. */
+    public CycleResult notStarted(Exchange exchange) {
+        return guard.notStarted(exchange);
     }
 
     private String projectBase(Exchange exchange) {

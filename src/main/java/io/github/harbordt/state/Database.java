@@ -19,8 +19,10 @@ import javax.sql.DataSource;
 public final class Database implements AutoCloseable {
 
     private final HikariDataSource dataSource;
+    private final String location;
 
     public Database(String jdbcUrl, String username, String password) {
+        this.location = location(jdbcUrl);
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
         if (username != null && !username.isBlank()) {
@@ -36,10 +38,50 @@ public final class Database implements AutoCloseable {
         try {
             this.dataSource = new HikariDataSource(config);
         } catch (RuntimeException e) {
-            throw new IllegalStateException("Cannot open the state database at state.jdbc-url=" + jdbcUrl
-                    + " (" + rootMessage(e) + "). Check the URL, user and that the folder is writable.", e);
+            throw failure("open it", e);
         }
         createSchema();
+        probeWrite();
+    }
+
+    /**
+     * The failure of an action on the state database, in one line: where it is, what could not be done, why, and the
+     * settings that choose it.
+     */
+    public StateStoreException failure(String action, Throwable cause) {
+        // H2 appends the SQL statement on further lines: one line is what an operator reads
+        String why = String.valueOf(rootMessage(cause)).lines().findFirst().orElse("").replaceFirst(";? ?SQL statement:$", "");
+        return new StateStoreException("State database " + location + ": could not " + action + ": " + why
+                + ". Make it writable (a full disk, a read-only folder or a second connector holding the file lock are "
+                + "the usual causes), or choose another with STATE_JDBC_URL (state.jdbc-url) or CONNECTOR_DATA_DIR "
+                + "(connector.data-dir)", cause);
+    }
+
+    /** An H2 file is named by its file; any other URL without what may follow a ';' or '?' (credentials). */
+    private static String location(String jdbcUrl) {
+        String prefix = "jdbc:h2:file:";
+        if (jdbcUrl.startsWith(prefix)) {
+            String file = jdbcUrl.substring(prefix.length());
+            int options = file.indexOf(';');
+            return "(H2 file " + (options < 0 ? file : file.substring(0, options)) + ".mv.db)";
+        }
+        return "(" + jdbcUrl.replaceAll("[;?].*$", "") + ")";
+    }
+
+    /**
+     * H2 opens a file it cannot write read-only, without complaint, and a database may accept a connection and refuse
+     * writes; the first write of a cycle is too late to find out (events would be sent and not recorded).
+     */
+    private void probeWrite() {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            s.executeUpdate("DELETE FROM connector_watermark WHERE instance_id = '~write-probe'");
+            s.executeUpdate("INSERT INTO connector_watermark (instance_id, stream, mark, updated_at) "
+                    + "VALUES ('~write-probe', '~', '~', CURRENT_TIMESTAMP)");
+            c.rollback();
+        } catch (SQLException e) {
+            throw failure("write to it", e);
+        }
     }
 
     public DataSource dataSource() {
@@ -82,7 +124,7 @@ public final class Database implements AutoCloseable {
                 s.execute(ddl);
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("Cannot create the connector tables in the state database: " + e.getMessage(), e);
+            throw failure("create the connector's tables", e);
         }
     }
 

@@ -17,10 +17,12 @@ public class DeadLetterStore {
 
     private static final int MAX_REASON = 4000;
 
+    private final Database database;
     private final DataSource dataSource;
 
-    public DeadLetterStore(DataSource dataSource) {
-        this.dataSource = dataSource;
+    public DeadLetterStore(Database database) {
+        this.database = database;
+        this.dataSource = database.dataSource();
     }
 
     public long save(String instanceId, String sink, String reason, Integer statusCode, int records, String payload) {
@@ -40,7 +42,7 @@ public class DeadLetterStore {
                 return keys.next() ? keys.getLong(1) : -1;
             }
         } catch (SQLException e) {
-            throw new StateStoreException("write a dead letter for " + instanceId, e);
+            throw database.failure("write a dead letter for " + instanceId, e);
         }
     }
 
@@ -64,7 +66,7 @@ public class DeadLetterStore {
             }
             return out;
         } catch (SQLException e) {
-            throw new StateStoreException("list dead letters", e);
+            throw database.failure("list dead letters", e);
         }
     }
 
@@ -78,7 +80,7 @@ public class DeadLetterStore {
             ps.setLong(3, id);
             ps.executeUpdate();
         } catch (SQLException e) {
-            throw new StateStoreException("mark dead letter " + id + " replayed", e);
+            throw database.failure("mark dead letter " + id + " replayed", e);
         }
     }
 
@@ -93,7 +95,7 @@ public class DeadLetterStore {
             ps.setLong(4, id);
             ps.executeUpdate();
         } catch (SQLException e) {
-            throw new StateStoreException("update dead letter " + id, e);
+            throw database.failure("update dead letter " + id, e);
         }
     }
 

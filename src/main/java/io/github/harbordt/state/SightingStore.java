@@ -40,10 +40,12 @@ public class SightingStore {
     }
 
     private static final String SEP = "\n";
+    private final Database database;
     private final DataSource dataSource;
 
-    public SightingStore(DataSource dataSource) {
-        this.dataSource = dataSource;
+    public SightingStore(Database database) {
+        this.database = database;
+        this.dataSource = database.dataSource();
     }
 
     /**
@@ -98,7 +100,7 @@ public class SightingStore {
                 throw e;
             }
         } catch (SQLException e) {
-            throw new StateStoreException("record " + sightings.size() + " sightings", e);
+            throw database.failure("record " + sightings.size() + " sightings", e);
         }
     }
 
@@ -207,7 +209,7 @@ public class SightingStore {
                 throw e;
             }
         } catch (SQLException e) {
-            throw new StateStoreException("refresh " + images.size() + " sighted images", e);
+            throw database.failure("refresh " + images.size() + " sighted images", e);
         }
     }
 
@@ -240,7 +242,7 @@ public class SightingStore {
             c.commit();
             return groups;
         } catch (SQLException e) {
-            throw new StateStoreException("forget sightings before " + cutoff, e);
+            throw database.failure("forget sightings before " + cutoff, e);
         }
     }
 
@@ -266,7 +268,7 @@ public class SightingStore {
                                     rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
                                     rs.getTimestamp(10).toInstant(), rs.getTimestamp(11).toInstant(), own);
                         } catch (SQLException e) {
-                            throw new StateStoreException("read a sighting", e);
+                            throw database.failure("read a sighting", e);
                         }
                     });
                     own.add(new SightedGroup.Image(rs.getString(12), split(rs.getString(13)), rs.getString(14),
@@ -275,7 +277,7 @@ public class SightingStore {
                 }
             }
         } catch (SQLException e) {
-            throw new StateStoreException("read the sightings since " + since, e);
+            throw database.failure("read the sightings since " + since, e);
         }
         return List.copyOf(groups.values());
     }
@@ -297,7 +299,7 @@ public class SightingStore {
                 insert.executeUpdate();
             }
         } catch (SQLException e) {
-            throw new StateStoreException("create the notifications of " + groupKey, e);
+            throw database.failure("create the notifications of " + groupKey, e);
         }
     }
 
@@ -337,7 +339,7 @@ public class SightingStore {
             }
             return out;
         } catch (SQLException e) {
-            throw new StateStoreException("read notifications " + where, e);
+            throw database.failure("read notifications " + where, e);
         }
     }
 
@@ -348,7 +350,7 @@ public class SightingStore {
             }
             ps.executeUpdate();
         } catch (SQLException e) {
-            throw new StateStoreException("update a notification", e);
+            throw database.failure("update a notification", e);
         }
     }
 

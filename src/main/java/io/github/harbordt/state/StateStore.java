@@ -18,10 +18,12 @@ public class StateStore {
 
     public static final String SCANS = "scans";
 
+    private final Database database;
     private final DataSource dataSource;
 
-    public StateStore(DataSource dataSource) {
-        this.dataSource = dataSource;
+    public StateStore(Database database) {
+        this.database = database;
+        this.dataSource = database.dataSource();
     }
 
     public Optional<String> watermark(String instanceId, String stream) {
@@ -34,7 +36,7 @@ public class StateStore {
                 return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
             }
         } catch (SQLException e) {
-            throw new StateStoreException("read the watermark of " + instanceId + "/" + stream, e);
+            throw database.failure("read the watermark of " + instanceId + "/" + stream, e);
         }
     }
 
@@ -60,7 +62,7 @@ public class StateStore {
             }
             c.commit();
         } catch (SQLException e) {
-            throw new StateStoreException("save the watermark of " + instanceId + "/" + stream, e);
+            throw database.failure("save the watermark of " + instanceId + "/" + stream, e);
         }
     }
 
@@ -84,7 +86,7 @@ public class StateStore {
                 return rs.next();
             }
         } catch (SQLException e) {
-            throw new StateStoreException("look up delivered scan " + scan, e);
+            throw database.failure("look up delivered scan " + scan, e);
         }
     }
 
@@ -97,7 +99,7 @@ public class StateStore {
             ps.executeUpdate();
         } catch (SQLException e) {
             if (!isDelivered(scan)) {
-                throw new StateStoreException("record delivered scan " + scan, e);
+                throw database.failure("record delivered scan " + scan, e);
             }
             // Already recorded (e.g. re-sent after an aborted cycle): nothing to do.
         }
@@ -112,7 +114,7 @@ public class StateStore {
             ps.setTimestamp(2, Timestamp.from(before));
             return ps.executeUpdate();
         } catch (SQLException e) {
-            throw new StateStoreException("purge delivered scans of " + instanceId, e);
+            throw database.failure("purge delivered scans of " + instanceId, e);
         }
     }
 

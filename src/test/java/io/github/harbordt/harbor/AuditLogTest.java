@@ -260,14 +260,14 @@ class AuditLogTest {
         start(Map.of());
         dynatrace.respond(403, 1, null, "{\"error\":{\"code\":403,\"message\":\"Token is missing required scope\"}}");
 
-        assertThat(connector.runAuditCycle()).isEqualTo(CycleResult.FAILED);
+        assertThat(connector.runAuditCycle()).isEqualTo(CycleResult.HALTED);
 
         assertThat(connector.connector().ledger().haltReason("default", io.github.harbordt.dynatrace.Sink.LOGS)).get()
                 .asString().contains("logs.ingest").contains("DT_TOKEN");
         assertThat(connector.connector().ledger().haltReason("default", io.github.harbordt.dynatrace.Sink.SECURITY_EVENTS)).isEmpty();
         assertThat(connector.connector().state().watermark("default", "audit-exts")).isEmpty();
         assertThat(connector.connector().deadLetters().list(true)).isEmpty();
-        assertThat(connector.runAuditCycle()).isEqualTo(CycleResult.SKIPPED);
+        assertThat(connector.runAuditCycle()).isEqualTo(CycleResult.HALTED);
     }
 
     private static int bytes(JsonNode text) {

@@ -11,6 +11,7 @@ import io.github.harbordt.support.FakeDynatrace;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -338,6 +339,23 @@ class ScanCrawlTest {
         start(Map.of());
 
         assertThat(connector.runCycle()).isEqualTo(CycleResult.FAILED);
+        assertThat(dynatrace.events("VULNERABILITY_SCAN")).hasSize(1);
+        assertThat(connector.connector().state().watermark("default", StateStore.SCANS)).isEmpty();
+    }
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES) // the settle timeout is 30 minutes: ending at once is the point
+    void aStateWriteThatFailsDuringTheCycleEndsItAtOnceInsteadOfWaitingForTheSettleTimeout() throws Exception {
+        SimulatedRegistry r = registry("v2.13.1-a1b2c3d4");
+        r.push("library/nginx", digest(1), "IMAGE", List.of("1"), success(now.minusSeconds(60), vulns(2)));
+        start(Map.of("dynatrace.settle-timeout", "30m"));
+        // reads still work, every write of a delivered scan fails: as a full disk or a file turned read-only does
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:h2:file:" + data.resolve("connector"));
+             java.sql.Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE delivered_scan ADD CONSTRAINT refuse_writes CHECK (1 = 0)");
+        }
+
+        assertThat(connector.runCycle()).isEqualTo(CycleResult.STATE_UNAVAILABLE);
         assertThat(dynatrace.events("VULNERABILITY_SCAN")).hasSize(1);
         assertThat(connector.connector().state().watermark("default", StateStore.SCANS)).isEmpty();
     }
