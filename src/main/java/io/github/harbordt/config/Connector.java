@@ -5,6 +5,8 @@ import io.github.harbordt.demo.DemoRegistry;
 import io.github.harbordt.demo.HarborSimulator;
 import io.github.harbordt.dynatrace.DeliveryRoutes;
 import io.github.harbordt.dynatrace.DynatraceRequests;
+import io.github.harbordt.dynatrace.Outbox;
+import io.github.harbordt.state.OutboxStore;
 import io.github.harbordt.dynatrace.MetricRoutes;
 import io.github.harbordt.harbor.AuditRoutes;
 import io.github.harbordt.harbor.HarborPages;
@@ -81,6 +83,8 @@ public final class Connector {
     private final Clock clock;
     private final RuntimeContexts runtimes;
     private final Notifications notifications;
+    private final OutboxSettings outboxSettings;
+    private final Outbox outbox;
     private VertxPlatformHttpServer webhookServer;
 
     private Connector(CamelContext ctx, Settings s, Clock clock) throws Exception {
@@ -115,8 +119,10 @@ public final class Connector {
         DefaultAggregateController auditBatcher = new DefaultAggregateController();
         this.cycles = new ScanCycles(instances, state, ledger, batcher, dynatrace,
                 s.duration("state.delivered-scan-retention", "7d"), runtimes.aliases(), clock);
+        this.outboxSettings = OutboxSettings.load(s);
+        this.outbox = new Outbox(new OutboxStore(database), deadLetters, outboxSettings, json, clock);
         this.audits = new AuditCycles(instances, state, deadLetters, ledger, auditBatcher, dynatrace,
-                new AuditLogMapper(dynatrace.extraAttributes()), json, clock);
+                new AuditLogMapper(dynatrace.extraAttributes()), outbox, json, clock);
 
         configureHttp(ctx);
         ExecutorService pool = ctx.getExecutorServiceManager()
@@ -127,8 +133,8 @@ public final class Connector {
         }
         ScanEventsProcessor mapping = new ScanEventsProcessor(new SecurityEventMapper(dynatrace.extraAttributes()), json,
                 deadLetters, ledger, runtimes, notifications, dynatrace);
-        ctx.addRoutes(new DeliveryRoutes(dynatrace, new DynatraceRequests(dynatrace, ledger, deadLetters, json), batcher,
-                auditBatcher, deliveryPool(ctx, s.integer("dynatrace.delivery-threads", 2))));
+        ctx.addRoutes(new DeliveryRoutes(dynatrace, new DynatraceRequests(dynatrace, ledger, deadLetters, outbox, json),
+                batcher, auditBatcher, deliveryPool(ctx, s.integer("dynatrace.delivery-threads", 2)), outbox));
         ctx.addRoutes(new HarborRoutes(cycles, new HarborRequests(json), new HarborPages(), mapping,
                 s.integer("harbor.retries", 3), s.duration("harbor.retry-delay", "2s"),
                 notifications));
@@ -162,6 +168,7 @@ public final class Connector {
      * off, the audit-log read ({@code harbor-<id>-audit}); the daily notification decision.
      */
     public void schedule(CamelContext ctx) throws Exception {
+        ctx.addRoutes(DeliveryRoutes.drainSchedule(outboxSettings.checkInterval()));
         if (notifications.settings().enabled()) {
             ctx.addRoutes(NotificationRoutes.schedule(notifications.settings().cron()));
         }
@@ -318,6 +325,10 @@ public final class Connector {
 
     public StateStore state() {
         return state;
+    }
+
+    public Outbox outbox() {
+        return outbox;
     }
 
     public DeadLetterStore deadLetters() {

@@ -40,7 +40,7 @@ public record DynatraceSettings(String url, String token, String securityEventsP
                 s.string("dynatrace.metrics-path", "/api/v2/metrics/ingest"),
                 maxBytes, s.integer("dynatrace.batch.max-records", 5000), s.duration("dynatrace.batch.timeout", "5s"),
                 s.duration("dynatrace.connect-timeout", "10s"), s.duration("dynatrace.response-timeout", "60s"),
-                s.integer("dynatrace.retry.max-redeliveries", 6), s.duration("dynatrace.retry.initial-delay", "1s"),
+                s.integer("dynatrace.retry.max-redeliveries", 3), s.duration("dynatrace.retry.initial-delay", "1s"),
                 s.duration("dynatrace.retry.max-delay", "5m"), s.duration("dynatrace.settle-timeout", "30m"),
                 Path.of(s.string("dynatrace.dry-run-dir", dataDir.resolve("dry-run").toString())), Map.copyOf(extra));
     }

@@ -2,6 +2,7 @@ package io.github.harbordt.dynatrace;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.harbordt.state.OutboxEntry;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,20 +17,27 @@ import java.util.List;
  */
 public final class Batch {
 
-    public enum Outcome { PENDING, DELIVERED, DEAD_LETTERED, HALTED, UNRECORDED }
+    /** QUEUED: kept in the outbox for a later attempt. */
+    public enum Outcome { PENDING, DELIVERED, DEAD_LETTERED, QUEUED, HALTED, UNRECORDED }
 
     private final String instanceId;
     private final Sink sink;
     private final List<OutboundEvent> events;
     private final Long deadLetterId;
+    private final OutboxEntry outboxEntry;
     private long bytes;
     private volatile Outcome outcome = Outcome.PENDING;
 
     public Batch(String instanceId, Sink sink, List<OutboundEvent> events, Long deadLetterId) {
+        this(instanceId, sink, events, deadLetterId, null);
+    }
+
+    private Batch(String instanceId, Sink sink, List<OutboundEvent> events, Long deadLetterId, OutboxEntry outboxEntry) {
         this.instanceId = instanceId;
         this.sink = sink;
         this.events = new ArrayList<>(events);
         this.deadLetterId = deadLetterId;
+        this.outboxEntry = outboxEntry;
         this.bytes = 2 + Math.max(0, events.size() - 1);
         for (OutboundEvent e : events) {
             bytes += e.json().length;
@@ -118,22 +126,37 @@ public final class Batch {
     /** The two halves Dynatrace gets after it answered 413 to the whole. */
     public List<Batch> halves() {
         int mid = events.size() / 2;
-        return List.of(new Batch(instanceId, sink, events.subList(0, mid), deadLetterId),
-                new Batch(instanceId, sink, events.subList(mid, events.size()), deadLetterId));
+        return List.of(new Batch(instanceId, sink, events.subList(0, mid), deadLetterId, outboxEntry),
+                new Batch(instanceId, sink, events.subList(mid, events.size()), deadLetterId, outboxEntry));
     }
 
     /** Rebuilds a dead-lettered batch from the stored JSON array so it can be replayed. */
     public static Batch fromJsonArray(String instanceId, Sink sink, String json, long deadLetterId, ObjectMapper mapper) {
+        return new Batch(instanceId, sink, events(json, mapper, "dead letter " + deadLetterId), deadLetterId, null);
+    }
+
+    /** The outbox entry's batch, sent again; its records were settled when it was kept. */
+    public static Batch fromOutbox(OutboxEntry entry, ObjectMapper mapper) {
+        return new Batch(entry.instanceId(), Sink.byId(entry.sink()), events(entry.payload(), mapper,
+                "outbox entry " + entry.id()), null, entry);
+    }
+
+    private static List<OutboundEvent> events(String json, ObjectMapper mapper, String what) {
         try {
             JsonNode array = mapper.readTree(json);
             List<OutboundEvent> events = new ArrayList<>(array.size());
             for (JsonNode e : array) {
                 events.add(new OutboundEvent(mapper.writeValueAsBytes(e), null));
             }
-            return new Batch(instanceId, sink, events, deadLetterId);
+            return events;
         } catch (IOException e) {
-            throw new UncheckedIOException("dead letter " + deadLetterId + " does not hold a JSON array", e);
+            throw new UncheckedIOException(what + " does not hold a JSON array", e);
         }
+    }
+
+    /** The outbox entry this batch comes from, or null. */
+    public OutboxEntry outboxEntry() {
+        return outboxEntry;
     }
 
     public String instanceId() {

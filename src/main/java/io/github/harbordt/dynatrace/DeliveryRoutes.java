@@ -3,37 +3,45 @@ package io.github.harbordt.dynatrace;
 import io.github.harbordt.config.DynatraceSettings;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.processor.aggregate.AggregateController;
 
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.concurrent.ExecutorService;
 import java.time.ZoneOffset;
 
 /**
  * Batching and delivery to Dynatrace. {@code direct:security-events} takes chunks of events, {@code direct:audit-logs}
- * chunks of log records; batches leave by size or time and go to {@code direct:deliver}, which retries 429/5xx/connection errors with backoff (honouring Retry-After),
- * splits on 413, dead-letters 400 and exhausted batches, and stops the instance on 401/403/404.
+ * chunks of log records; batches leave by size or time and go to {@code direct:deliver}, which retries
+ * 429/5xx/connection errors with backoff (honouring Retry-After) and then keeps the batch in the outbox, splits on 413,
+ * dead-letters 400, and stops the instance on 401/403/404. {@code direct:dynatrace-outbox-drain} sends the outbox's due
+ * batches again.
  */
 public class DeliveryRoutes extends RouteBuilder {
 
     public static final String SECURITY_EVENTS = "direct:security-events";
     public static final String AUDIT_LOGS = "direct:audit-logs";
     public static final String DELIVER = "direct:deliver";
+    /** Body: the instance id whose due outbox entries are sent again, or null for every instance. */
+    public static final String OUTBOX_DRAIN = "direct:dynatrace-outbox-drain";
 
     private final DynatraceSettings settings;
     private final DynatraceRequests requests;
     private final AggregateController securityEventsBatcher;
     private final AggregateController auditLogsBatcher;
     private final ExecutorService deliveryPool;
+    private final Outbox outbox;
 
     /**
      * @param deliveryPool sends completed batches; bounded and running in the caller when full, so a slow Dynatrace
      *                     slows the crawl down instead of letting completed batches pile up in memory
      */
     public DeliveryRoutes(DynatraceSettings settings, DynatraceRequests requests, AggregateController securityEventsBatcher,
-                          AggregateController auditLogsBatcher, ExecutorService deliveryPool) {
+                          AggregateController auditLogsBatcher, ExecutorService deliveryPool, Outbox outbox) {
         this.settings = settings;
+        this.outbox = outbox;
         this.requests = requests;
         this.securityEventsBatcher = securityEventsBatcher;
         this.auditLogsBatcher = auditLogsBatcher;
@@ -109,5 +117,22 @@ public class DeliveryRoutes extends RouteBuilder {
 
         from("direct:dead-letter").routeId("dead-letter")
                 .bean(requests, "deadLetter").id("dead-letter-store");
+
+        ProducerTemplate deliver = getContext().createProducerTemplate();
+        from(OUTBOX_DRAIN).routeId("dynatrace-outbox-drain")
+                .process(e -> outbox.drain(e.getMessage().getBody(String.class), deliver, DELIVER)).id("outbox-drain");
+    }
+
+    /** Service mode: the outbox's due batches are sent again every {@code dynatrace.outbox.check-interval}. */
+    public static RouteBuilder drainSchedule(Duration interval) {
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("timer:dynatrace-outbox?delay=" + interval.toMillis() + "&period=" + interval.toMillis())
+                        .routeId("dynatrace-outbox-schedule")
+                        .setBody(constant(null))
+                        .to(OUTBOX_DRAIN);
+            }
+        };
     }
 }

@@ -34,12 +34,15 @@ public class DynatraceRequests {
     private final DynatraceSettings settings;
     private final DeliveryLedger ledger;
     private final DeadLetterStore deadLetters;
+    private final Outbox outbox;
     private final ObjectMapper json;
 
-    public DynatraceRequests(DynatraceSettings settings, DeliveryLedger ledger, DeadLetterStore deadLetters, ObjectMapper json) {
+    public DynatraceRequests(DynatraceSettings settings, DeliveryLedger ledger, DeadLetterStore deadLetters, Outbox outbox,
+                             ObjectMapper json) {
         this.settings = settings;
         this.ledger = ledger;
         this.deadLetters = deadLetters;
+        this.outbox = outbox;
         this.json = json;
     }
 
@@ -119,13 +122,17 @@ public class DynatraceRequests {
         if (exchange.getProperty(DECISION) == ResponseDecision.DELIVERED) {
             Batch batch = exchange.getMessage().getBody(Batch.class);
             ledger.delivered(batch);
+            outbox.done(batch);
             if (batch.deadLetterId() != null) {
                 deadLetters.markReplayed(batch.deadLetterId());
             }
         }
     }
 
-    /** The dead-letter channel's target: store the batch with the reason, durably, before it counts as settled. */
+    /**
+     * The dead-letter channel's target, after the route's retries: a transient failure keeps the batch in the outbox,
+     * anything else stores it in the dead-letter store with the reason; durably, before it counts as settled.
+     */
     public void deadLetter(Exchange exchange) {
         // after prepare() the body is the request entity; the batch itself is kept in a property
         Batch batch = exchange.getMessage().getBody() instanceof Batch b ? b : exchange.getProperty(BATCH, Batch.class);
@@ -143,8 +150,14 @@ public class DynatraceRequests {
         }
         long id;
         try {
+            if (Outbox.isTransient(cause)) {
+                outbox.keep(batch, cause);
+                ledger.queued(batch);
+                return;
+            }
             id = deadLetters.save(batch.instanceId(), batch.sink().id(), reason, status, batch.size(),
                     new String(batch.toJsonArray(), StandardCharsets.UTF_8));
+            outbox.done(batch);
         } catch (StateStoreException e) {
             ledger.unrecorded(batch, e);
             return;

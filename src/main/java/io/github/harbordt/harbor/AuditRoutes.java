@@ -26,6 +26,9 @@ public class AuditRoutes extends RouteBuilder {
     public void configure() {
         // the body ends as the cycle's CycleResult (pipeline.CycleResult)
         from(AUDIT_CYCLE).routeId("harbor-audit-cycle")
+                // log batches Dynatrace could not take earlier go first; while any wait, new rows wait in Harbor
+                .setBody(header(ScanCycles.INSTANCE_HEADER))
+                .to(DeliveryRoutes.OUTBOX_DRAIN).id("audit-cycle-outbox")
                 .choice()
                 .when(method(cycles, "begin"))
                     .doTry()

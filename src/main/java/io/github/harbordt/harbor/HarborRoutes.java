@@ -68,6 +68,9 @@ public class HarborRoutes extends RouteBuilder {
                 .choice()
                 .when(method(cycles, "begin"))
                     .doTry()
+                        // what Dynatrace could not take earlier goes before new work
+                        .setBody(header(ScanCycles.INSTANCE_HEADER))
+                        .to(DeliveryRoutes.OUTBOX_DRAIN).id("scan-cycle-outbox")
                         .setProperty(HarborRequests.URL, method(systemInfo, "url"))
                         .to(GET).id("harbor-systeminfo")
                         .bean(systemInfo, "check")

@@ -10,6 +10,7 @@ import io.github.harbordt.harbor.HarborRoutes;
 import io.github.harbordt.pipeline.CycleResult;
 import io.github.harbordt.pipeline.ScanCycles;
 import io.github.harbordt.state.DeadLetter;
+import io.github.harbordt.state.OutboxEntry;
 import io.github.harbordt.state.SightingStore;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
@@ -94,6 +95,11 @@ public final class OneShot implements StartupListener {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+        int waiting = connector.outbox().entries().size();
+        if (waiting > 0) {
+            LOG.warn("{} batch(es) wait in the outbox for Dynatrace; the next run (or service mode) sends them", waiting);
+            worst = Math.max(worst, CycleResult.PENDING.exitCode());
+        }
         return worst;
     }
 
@@ -127,6 +133,16 @@ public final class OneShot implements StartupListener {
                     d.replayedAt() == null ? "-" : d.replayedAt().toString().substring(0, 19), d.reason());
         }
         out.printf("%d entries, %d waiting for replay%n", all.size(), all.stream().filter(DeadLetter::replayable).count());
+        List<OutboxEntry> waiting = connector.outbox().entries();
+        if (!waiting.isEmpty()) {
+            out.printf("%noutbox: batches Dynatrace could not take yet, sent again automatically (id, created, instance, sink, "
+                    + "records, attempts, next attempt, last error):%n");
+            for (OutboxEntry o : waiting) {
+                out.printf("%-6d %-20s %-10s %-16s %-7d %-8d %-20s %s%n", o.id(), o.createdAt().toString().substring(0, 19),
+                        o.instanceId(), o.sink(), o.records(), o.attempts(), o.nextAttemptAt().toString().substring(0, 19),
+                        o.lastError());
+            }
+        }
         List<SightingStore.Notification> given = connector.notifications().store().notifications(SightingStore.State.DEAD);
         if (!given.isEmpty()) {
             out.printf("%nnotifications given up after notifications.max-attempts (channel, group, attempts, last error):%n");

@@ -8,6 +8,7 @@ import io.github.harbordt.config.DynatraceSettings;
 import io.github.harbordt.config.HarborInstance;
 import io.github.harbordt.dynatrace.Batch;
 import io.github.harbordt.dynatrace.OutboundEvent;
+import io.github.harbordt.dynatrace.Outbox;
 import io.github.harbordt.dynatrace.Sink;
 import io.github.harbordt.harbor.AuditStream;
 import io.github.harbordt.harbor.HarborException;
@@ -58,14 +59,16 @@ public class AuditCycles {
     private final AuditLogMapper mapper;
     private final ObjectMapper json;
     private final Clock clock;
+    private final Outbox outbox;
     private final CycleGuard guard;
     /** Instances whose audit permission was checked since the process started: the check runs once. */
     private final Set<String> probed = ConcurrentHashMap.newKeySet();
 
     public AuditCycles(Map<String, HarborInstance> instances, StateStore store, DeadLetterStore deadLetters,
                        DeliveryLedger ledger, AggregateController batcher, DynatraceSettings dynatrace,
-                       AuditLogMapper mapper, ObjectMapper json, Clock clock) {
+                       AuditLogMapper mapper, Outbox outbox, ObjectMapper json, Clock clock) {
         this.store = store;
+        this.outbox = outbox;
         this.deadLetters = deadLetters;
         this.ledger = ledger;
         this.batcher = batcher;
@@ -78,6 +81,13 @@ public class AuditCycles {
 
     /** Opens a cycle for the instance in the {@value ScanCycles#INSTANCE_HEADER} header; false when it must not run. */
     public boolean begin(Exchange exchange) {
+        String id = exchange.getMessage().getHeader(ScanCycles.INSTANCE_HEADER, String.class);
+        int waiting = outbox.waiting(id, Sink.LOGS);
+        if (waiting > 0) {
+            // rows are delivered in id order: newer ones wait in Harbor until the kept batches are through
+            LOG.info("Harbor '{}': audit cycle waits, {} log batch(es) in the outbox go first", id, waiting);
+            return false;
+        }
         Optional<HarborInstance> opened = guard.open(exchange);
         if (opened.isEmpty()) {
             return false;
@@ -236,8 +246,7 @@ public class AuditCycles {
             if (cycle.historyComplete()) {
                 store.saveWatermark(id, HISTORY_DONE, "complete");
             }
-            result = cycle.stats().deadLettered.get() > 0 || cycle.stats().refused.get() > 0
-                    ? CycleResult.DEAD_LETTERED : CycleResult.DELIVERED;
+            result = CycleResult.settled(cycle.stats());
             LOG.info("Harbor '{}' audit cycle {}: {} high_water_id={}{} seconds={}", id, result.name().toLowerCase(),
                     cycle.stats().auditSummary(), highWater(cycle), cycle.more() ? " more=next-cycle" : "",
                     String.format("%.1f", cycle.seconds()));
@@ -265,7 +274,8 @@ public class AuditCycles {
 
     /** What a cycle that {@link #begin} did not open counts as: halted delivery, or an overlap in service mode. */
     public CycleResult notStarted(Exchange exchange) {
-        return guard.notStarted(exchange);
+        String id = exchange.getMessage().getHeader(ScanCycles.INSTANCE_HEADER, String.class);
+        return outbox.waiting(id, Sink.LOGS) > 0 ? CycleResult.PENDING : guard.notStarted(exchange);
     }
 
     private String highWater(AuditCycle cycle) {

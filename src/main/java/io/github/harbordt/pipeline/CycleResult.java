@@ -15,7 +15,9 @@ public enum CycleResult {
     /** Dynatrace refused the token or the endpoint, in this cycle or an earlier one: nothing more is sent until a restart */
     HALTED(3),
     /** the state database could not be read or written: the cycle stopped at once, the watermark was kept */
-    STATE_UNAVAILABLE(4);
+    STATE_UNAVAILABLE(4),
+    /** Dynatrace could not take some batches for a while: they wait in the outbox and are sent again automatically */
+    PENDING(6);
 
     private final int exitCode;
 
@@ -25,6 +27,12 @@ public enum CycleResult {
 
     public int exitCode() {
         return exitCode;
+    }
+
+    /** A settled cycle: dead letters and batches kept for a later attempt say so. */
+    public static CycleResult settled(CycleStats stats) {
+        return stats.queued.get() > 0 ? PENDING : stats.deadLettered.get() > 0 || stats.refused.get() > 0
+                ? DEAD_LETTERED : DELIVERED;
     }
 
     /** A cycle that stopped on this failure. */

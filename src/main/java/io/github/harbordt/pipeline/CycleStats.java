@@ -17,6 +17,8 @@ public final class CycleStats {
     public final AtomicLong batches = new AtomicLong();
     public final AtomicLong bytes = new AtomicLong();
     public final AtomicLong deadLettered = new AtomicLong();
+    /** Records Dynatrace could not take for a while, kept in the outbox for a later attempt. */
+    public final AtomicLong queued = new AtomicLong();
     public final AtomicLong rejected = new AtomicLong();
     public final AtomicLong harborRequests = new AtomicLong();
     public final AtomicLong auditRows = new AtomicLong();
@@ -62,8 +64,8 @@ public final class CycleStats {
         return "artifacts_seen=" + artifactsSeen + " scans_new=" + scansNew + " scans_already_delivered="
                 + scansAlreadyDelivered + " " + skips() + " findings=" + findings + " below_min_severity=" + belowMinSeverity
                 + " filtered_by_runtime=" + filteredByRuntime + " batches=" + batches + " bytes=" + bytes
-                + " dead_lettered=" + deadLettered + " rejected_records=" + rejected + " harbor_requests=" + harborRequests
-                + " " + funnel();
+                + " dead_lettered=" + deadLettered + " queued_for_retry=" + queued + " rejected_records=" + rejected
+                + " harbor_requests=" + harborRequests + " " + funnel();
     }
 
     /** all → critical → critical on running containers → critical in production. */
@@ -80,6 +82,6 @@ public final class CycleStats {
 
     public String auditSummary() {
         return "audit_rows=" + auditRows + " batches=" + batches + " bytes=" + bytes + " refused_by_dynatrace=" + refused
-                + " dead_lettered=" + deadLettered + " rejected_records=" + rejected + " harbor_requests=" + harborRequests;
+                + " dead_lettered=" + deadLettered + " queued_for_retry=" + queued + " rejected_records=" + rejected + " harbor_requests=" + harborRequests;
     }
 }

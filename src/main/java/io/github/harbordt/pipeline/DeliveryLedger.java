@@ -104,6 +104,13 @@ public class DeliveryLedger {
         settle(batch, true);
     }
 
+    /** Kept in the outbox: durable like a dead letter, so its scans count as delivered and its rows as read. */
+    public void queued(Batch batch) {
+        stats(batch.instanceId(), batch.sink()).queued.addAndGet(batch.size());
+        batch.outcome(Batch.Outcome.QUEUED);
+        settle(batch, true);
+    }
+
     public void deadLettered(Batch batch) {
         stats(batch.instanceId(), batch.sink()).deadLettered.addAndGet(batch.size());
         batch.outcome(Batch.Outcome.DEAD_LETTERED);

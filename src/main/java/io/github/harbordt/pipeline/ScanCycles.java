@@ -198,7 +198,7 @@ public class ScanCycles {
         } else if (settled) {
             store.saveWatermark(id, StateStore.SCANS, cycle.harborNow().toString());
             store.forgetDeliveredBefore(id, clock.instant().minus(deliveredScanRetention));
-            result = cycle.stats().deadLettered.get() > 0 ? CycleResult.DEAD_LETTERED : CycleResult.DELIVERED;
+            result = CycleResult.settled(cycle.stats());
             LOG.info("Harbor '{}' cycle {}: {} seconds={} watermark={}", id, result.name().toLowerCase(),
                     cycle.stats().summary(), String.format("%.1f", cycle.seconds()), cycle.harborNow());
         } else {

@@ -10,6 +10,7 @@ import io.github.harbordt.state.DeadLetter;
 import io.github.harbordt.state.StateStore;
 import io.github.harbordt.support.ConnectorHarness;
 import io.github.harbordt.support.FakeDynatrace;
+import io.github.harbordt.support.MutableClock;
 import io.github.harbordt.support.Registries;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -148,13 +149,13 @@ class DeliveryTest {
     }
 
     @Test
-    void exhaustedRetriesDeadLetterTheBatchAndAFailedReplayKeepsItPending() throws Exception {
+    void aReplayThatFailsAgainKeepsTheDeadLetterPending() throws Exception {
         start(Map.of("dynatrace.retry.max-redeliveries", "2"));
-        dynatrace.respond(500, 3, null, "oops");
+        dynatrace.respond(400, 1, null, "{\"error\":\"bad\"}");
 
         assertThat(connector.runCycle()).isEqualTo(CycleResult.DEAD_LETTERED);
         assertThat(connector.connector().deadLetters().list(false)).singleElement()
-                .satisfies(d -> assertThat(d.statusCode()).isEqualTo(500));
+                .satisfies(d -> assertThat(d.statusCode()).isEqualTo(400));
 
         dynatrace.respond(500, 3, null, "still down");
         OneShot replay = new OneShot(Mode.REPLAY, connector.connector(), new PrintStream(new ByteArrayOutputStream()));
@@ -164,17 +165,54 @@ class DeliveryTest {
     }
 
     @Test
-    void anUnreachableDynatraceIsRetriedThenDeadLettered() throws Exception {
-        String closed = dynatrace.url();
-        dynatrace.close();
-        connector = ConnectorHarness.start(data, harbor.url(), closed, Map.of("dynatrace.retry.max-redeliveries", "2"));
+    void aTenMinuteOutageEndsInTheOutboxAndEverythingArrivesWithoutACommandWhenDynatraceIsBack() throws Exception {
+        MutableClock clock = new MutableClock(Instant.now());
+        connector = ConnectorHarness.start(data, harbor.url(), dynatrace.url(), Map.of("dynatrace.retry.max-redeliveries", "2"),
+                clock);
+        dynatrace.down();
 
-        assertThat(connector.runCycle()).isEqualTo(CycleResult.DEAD_LETTERED);
+        assertThat(connector.runCycle()).isEqualTo(CycleResult.PENDING);
+        assertThat(connector.connector().outbox().entries()).singleElement().satisfies(o -> {
+            assertThat(o.records()).isEqualTo(100);
+            assertThat(o.lastError()).contains("Connect");
+        });
+        // ten simulated minutes of outage, the drain looking every minute: it tries only what is due, waiting twice as
+        // long after every failure (10 s, 20 s, 40 s, ... up to 5 min)
+        for (int minute = 1; minute <= 10; minute++) {
+            clock.advance(Duration.ofMinutes(1));
+            connector.template().sendBody(DeliveryRoutes.OUTBOX_DRAIN, null);
+        }
+        assertThat(connector.connector().outbox().entries()).singleElement()
+                .satisfies(o -> assertThat(o.attempts()).isBetween(4, 7));
+        assertThat(connector.connector().deadLetters().list(true)).isEmpty();
 
+        dynatrace.up();
+        clock.advance(Duration.ofMinutes(5));
+        connector.template().sendBody(DeliveryRoutes.OUTBOX_DRAIN, null);
+
+        assertThat(connector.connector().outbox().entries()).isEmpty();
+        assertThat(connector.connector().deadLetters().list(true)).isEmpty();
+        assertThat(dynatrace.events()).hasSize(100);
+        assertThat(deliveredEventIds()).hasSize(100);
+        assertThat(connector.runCycle()).isEqualTo(CycleResult.DELIVERED);
+        assertThat(dynatrace.events()).hasSize(100);
+    }
+
+    @Test
+    void anEntryOlderThanTheMaximumAgeIsDeadLetteredWithTheReason() throws Exception {
+        MutableClock clock = new MutableClock(Instant.now());
+        connector = ConnectorHarness.start(data, harbor.url(), dynatrace.url(), Map.of("dynatrace.retry.max-redeliveries", "1",
+                "dynatrace.outbox.max-age", "1h"), clock);
+        dynatrace.down();
+        assertThat(connector.runCycle()).isEqualTo(CycleResult.PENDING);
+
+        clock.advance(Duration.ofHours(2));
+        connector.template().sendBody(DeliveryRoutes.OUTBOX_DRAIN, null);
+
+        assertThat(connector.connector().outbox().entries()).isEmpty();
         assertThat(connector.connector().deadLetters().list(false)).singleElement().satisfies(d -> {
             assertThat(d.records()).isEqualTo(100);
-            assertThat(d.statusCode()).isNull();
-            assertThat(d.reason()).contains("Connect");
+            assertThat(d.reason()).contains("dynatrace.outbox.max-age");
         });
     }
 

@@ -55,7 +55,8 @@ public final class FakeDynatrace implements AutoCloseable {
     }
 
     private final ObjectMapper json = new ObjectMapper();
-    private final HttpServer server;
+    private volatile HttpServer server;
+    private final int port;
     private final ExecutorService executor = Executors.newFixedThreadPool(4, r -> new Thread(r, "fake-dynatrace"));
     private final String token;
     private final ConcurrentLinkedQueue<Scripted> script = new ConcurrentLinkedQueue<>();
@@ -76,10 +77,26 @@ public final class FakeDynatrace implements AutoCloseable {
 
     public FakeDynatrace(String token) throws IOException {
         this.token = token;
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
-        server.start();
+        server = listen(0);
+        port = server.getAddress().getPort();
+    }
+
+    private HttpServer listen(int onPort) throws IOException {
+        HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), onPort), 64);
+        s.setExecutor(executor);
+        s.createContext("/", this::handle);
+        s.start();
+        return s;
+    }
+
+    /** An outage: connections to this Dynatrace are refused until {@link #up()}. */
+    public void down() {
+        server.stop(0);
+    }
+
+    /** Back after {@link #down()}, on the same port. */
+    public void up() throws IOException {
+        server = listen(port);
     }
 
     /** The one token this Dynatrace accepts. */
@@ -88,7 +105,7 @@ public final class FakeDynatrace implements AutoCloseable {
     }
 
     public String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return "http://127.0.0.1:" + port;
     }
 
     /** The next requests get these answers, in order, before normal processing resumes. */
