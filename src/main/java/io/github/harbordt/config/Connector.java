@@ -7,6 +7,7 @@ import io.github.harbordt.dynatrace.DeliveryRoutes;
 import io.github.harbordt.dynatrace.DynatraceRequests;
 import io.github.harbordt.dynatrace.Outbox;
 import io.github.harbordt.state.OutboxStore;
+import io.github.harbordt.state.PendingArtifactStore;
 import io.github.harbordt.dynatrace.MetricRoutes;
 import io.github.harbordt.harbor.AuditRoutes;
 import io.github.harbordt.harbor.HarborPages;
@@ -84,6 +85,7 @@ public final class Connector {
     private final RuntimeContexts runtimes;
     private final Notifications notifications;
     private final OutboxSettings outboxSettings;
+    private final PendingArtifactStore pendingArtifacts;
     private final Outbox outbox;
     private VertxPlatformHttpServer webhookServer;
 
@@ -117,8 +119,9 @@ public final class Connector {
         }
         this.notifications = new Notifications(new SightingStore(database), notifying, runtimes, json, clock);
         DefaultAggregateController auditBatcher = new DefaultAggregateController();
+        this.pendingArtifacts = new PendingArtifactStore(database);
         this.cycles = new ScanCycles(instances, state, ledger, batcher, dynatrace,
-                s.duration("state.delivered-scan-retention", "7d"), runtimes.aliases(), clock);
+                s.duration("state.delivered-scan-retention", "7d"), runtimes.aliases(), pendingArtifacts, clock);
         this.outboxSettings = OutboxSettings.load(s);
         this.outbox = new Outbox(new OutboxStore(database), deadLetters, outboxSettings, json, clock);
         this.audits = new AuditCycles(instances, state, deadLetters, ledger, auditBatcher, dynatrace,
@@ -325,6 +328,10 @@ public final class Connector {
 
     public StateStore state() {
         return state;
+    }
+
+    public PendingArtifactStore pendingArtifacts() {
+        return pendingArtifacts;
     }
 
     public Outbox outbox() {

@@ -115,7 +115,10 @@ public final class HarborSimulator implements AutoCloseable {
         this.logRequests = on;
     }
 
-    /** The next {@code times} requests whose path contains {@code pathPart} get {@code status} after {@code delay}. */
+    /**
+     * The next {@code times} requests whose path contains {@code pathPart} get {@code status} after {@code delay}; status
+     * 200 answers with JSON cut off in the middle.
+     */
     public void fail(String pathPart, int times, int status, Duration delay, String retryAfter) {
         faults.add(new Fault(p -> p.contains(pathPart), status, delay, retryAfter, new AtomicLong(times)));
     }
@@ -158,8 +161,10 @@ public final class HarborSimulator implements AutoCloseable {
                     if (f.retryAfter() != null) {
                         ex.getResponseHeaders().set("Retry-After", f.retryAfter());
                     }
-                    send(ex, f.status(), f.status() >= 500
-                            ? "<html><body><h1>" + f.status() + " Gateway Time-out</h1></body></html>" : error("UNKNOWN", "injected"));
+                    send(ex, f.status(), f.status() == 200 ? "{\"application/vnd.security.vulnerability.report; version=1.1\":"
+                            + "{\"vulnerabilities\":[{\"id\":\"CVE-" // cut off mid-answer
+                            : f.status() >= 500 ? "<html><body><h1>" + f.status() + " Gateway Time-out</h1></body></html>"
+                            : error("UNKNOWN", "injected"));
                     return;
                 }
             }

@@ -1,5 +1,6 @@
 package io.github.harbordt.harbor;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.harbordt.config.HarborInstance;
@@ -93,16 +94,19 @@ public class HarborRequests {
         String method = exchange.getProperty(WRITE_ENDPOINT) == null ? "GET" : exchange.getProperty(WRITE_METHOD, String.class);
         // closed now rather than when the exchange completes: the pages of a listing and the retries of a call share
         // one exchange, and each answer holds a pooled connection until it is closed
+        String requestId = message.getHeader("X-Request-Id", "", String.class);
+        String where = "Harbor '" + cycle.instance().id() + "' answered " + status + " to GET " + path
+                + (requestId.isEmpty() ? "" : " (X-Request-Id " + requestId + ")");
         try (InputStream body = message.getBody(InputStream.class)) {
             if (status == 200 || status == 201) {
                 JsonNode json = body == null ? mapper.nullNode() : mapper.readTree(body);
                 message.setBody(json == null ? mapper.nullNode() : json);
                 return;
             }
+        } catch (JsonProcessingException e) {
+            // a cut-off answer (a proxy, a restart) is worth another try; the URL says which answer it was
+            throw new HarborRetryableException(where + " with a body that is not JSON: " + e.getOriginalMessage(), status);
         }
-        String requestId = message.getHeader("X-Request-Id", "", String.class);
-        String where = "Harbor '" + cycle.instance().id() + "' answered " + status + " to GET " + path
-                + (requestId.isEmpty() ? "" : " (X-Request-Id " + requestId + ")");
         throw switch (status) {
             case 401 -> new HarborException(where + ": the robot account was not accepted. Check "
                     + cycle.instance().credentialSettings() + " (a robot's user name starts with robot$).", status);

@@ -33,7 +33,7 @@ public class HarborRoutes extends RouteBuilder {
     public static final String WRITE = "direct:harbor-write";
 
     private final ScanCycles cycles;
-    private final CycleMeters cycleMeters = new CycleMeters();
+    private final CycleMeters cycleMeters;
     private final SystemInfo systemInfo = new SystemInfo();
     private final HarborRequests requests;
     private final HarborPages pages;
@@ -45,6 +45,7 @@ public class HarborRoutes extends RouteBuilder {
     public HarborRoutes(ScanCycles cycles, HarborRequests requests, HarborPages pages, ScanEventsProcessor mapping,
                         int retries, Duration retryDelay, Notifications notifications) {
         this.cycles = cycles;
+        this.cycleMeters = new CycleMeters(cycles::pendingCount);
         this.requests = requests;
         this.pages = pages;
         this.mapping = mapping;
@@ -68,12 +69,14 @@ public class HarborRoutes extends RouteBuilder {
                 .choice()
                 .when(method(cycles, "begin"))
                     .doTry()
-                        // what Dynatrace could not take earlier goes before new work
-                        .setBody(header(ScanCycles.INSTANCE_HEADER))
-                        .to(DeliveryRoutes.OUTBOX_DRAIN).id("scan-cycle-outbox")
                         .setProperty(HarborRequests.URL, method(systemInfo, "url"))
                         .to(GET).id("harbor-systeminfo")
                         .bean(systemInfo, "check")
+                        // what Dynatrace could not take earlier goes before new work
+                        .setBody(header(ScanCycles.INSTANCE_HEADER))
+                        .to(DeliveryRoutes.OUTBOX_DRAIN).id("scan-cycle-outbox")
+                        // and so do the artifacts earlier cycles could not read
+                        .to("direct:harbor-pending-artifacts").id("scan-cycle-pending")
                         .setProperty(HarborRequests.URL, method(cycles, "projectsUrl"))
                         .setProperty(HarborPages.PAGE_ROUTE, constant("direct:harbor-projects-page"))
                         .to("direct:harbor-list").id("harbor-crawl")
@@ -139,8 +142,37 @@ public class HarborRoutes extends RouteBuilder {
                     .to("direct:harbor-artifact")
                 .end();
 
+        // one artifact whose report cannot be read does not hold back the others: it is kept pending
         from("direct:harbor-artifact").routeId("harbor-artifact")
                 .setBody(method(cycles, "select"))
+                .filter(body().isNotNull())
+                    .doTry()
+                        .to(SCAN)
+                    .doCatch(Exception.class).onWhen(method(cycles, "pendable"))
+                        .bean(cycles, "keepPending")
+                    .end()
+                .end();
+
+        from("direct:harbor-pending-artifacts").routeId("harbor-pending-artifacts")
+                .setBody(method(cycles, "pendingArtifacts"))
+                .split(body())
+                    .to("direct:harbor-pending-artifact")
+                .end();
+
+        from("direct:harbor-pending-artifact").routeId("harbor-pending-artifact")
+                .doTry()
+                    .setProperty(HarborRequests.URL, method(cycles, "pendingArtifactUrl"))
+                    .to(GET).id("pending-artifact-get")
+                    .setBody(method(cycles, "selectPending"))
+                    .to("direct:harbor-pending-scan")
+                    .bean(cycles, "pendingDone")
+                .doCatch(HarborNotFoundException.class)
+                    .bean(cycles, "pendingDone")
+                .doCatch(Exception.class).onWhen(method(cycles, "pendable"))
+                    .bean(cycles, "keepPending")
+                .end();
+
+        from("direct:harbor-pending-scan").routeId("harbor-pending-scan")
                 .filter(body().isNotNull())
                     .to(SCAN)
                 .end();

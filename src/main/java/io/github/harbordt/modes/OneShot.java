@@ -11,6 +11,7 @@ import io.github.harbordt.pipeline.CycleResult;
 import io.github.harbordt.pipeline.ScanCycles;
 import io.github.harbordt.state.DeadLetter;
 import io.github.harbordt.state.OutboxEntry;
+import io.github.harbordt.state.PendingArtifact;
 import io.github.harbordt.state.SightingStore;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
@@ -133,6 +134,15 @@ public final class OneShot implements StartupListener {
                     d.replayedAt() == null ? "-" : d.replayedAt().toString().substring(0, 19), d.reason());
         }
         out.printf("%d entries, %d waiting for replay%n", all.size(), all.stream().filter(DeadLetter::replayable).count());
+        List<PendingArtifact> pending = connector.pendingArtifacts().list(null);
+        if (!pending.isEmpty()) {
+            out.printf("%npending artifacts: reports that could not be read, tried again by every cycle (instance, artifact, "
+                    + "report, attempts, first failure, last reason):%n");
+            for (PendingArtifact p : pending) {
+                out.printf("%-10s %s@%s %s %d %s %s%n", p.instanceId(), p.repository(), p.digest(), p.reportId(), p.attempts(),
+                        p.firstFailedAt().toString().substring(0, 19), p.reason());
+            }
+        }
         List<OutboxEntry> waiting = connector.outbox().entries();
         if (!waiting.isEmpty()) {
             out.printf("%noutbox: batches Dynatrace could not take yet, sent again automatically (id, created, instance, sink, "

@@ -10,18 +10,27 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToIntFunction;
 
 /**
  * What each scan cycle leaves in the Micrometer registry Camel's metrics service keeps (the management port's
  * {@code /observe/metrics}): the last cycle's funnel per instance as gauges
  * ({@code harbor_connector_findings_funnel{instance, step}}) and the artifacts the crawl did not deliver, by reason, as
- * counters ({@code harbor_connector_artifacts_skipped_total{instance, reason}}). Without that service (tests on a bare
- * CamelContext) there is nothing to expose and nothing is recorded.
+ * counters ({@code harbor_connector_artifacts_skipped_total{instance, reason}}), and the artifacts kept pending after
+ * it ({@code harbor_connector_pending_artifacts{instance}}). Without that service (tests on a bare CamelContext) there is
+ * nothing to expose and nothing is recorded.
  */
 public final class CycleMeters {
 
     private static final String[] STEPS = {"all", "critical", "running", "production"};
     private final Map<String, AtomicLong[]> funnels = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> pendingArtifacts = new ConcurrentHashMap<>();
+    private final ToIntFunction<String> pendingCount;
+
+    /** @param pendingCount the number of pending artifacts of an instance */
+    public CycleMeters(ToIntFunction<String> pendingCount) {
+        this.pendingCount = pendingCount;
+    }
 
     public void record(Exchange exchange) {
         MeterRegistry registry = exchange.getContext().getRegistry().findSingleByType(MeterRegistry.class);
@@ -36,6 +45,13 @@ public final class CycleMeters {
         for (int i = 0; i < STEPS.length; i++) {
             gauges[i].set(counts[i]);
         }
+        pendingArtifacts.computeIfAbsent(id, i -> {
+            AtomicLong gauge = new AtomicLong();
+            Gauge.builder("harbor.connector.pending.artifacts", gauge, AtomicLong::get)
+                    .description("Scanned artifacts whose report could not be read, tried again by every cycle")
+                    .tag("instance", i).register(registry);
+            return gauge;
+        }).set(pendingCount.applyAsInt(id));
         for (ArtifactSelector.Skip why : ArtifactSelector.Skip.values()) {
             // registered at zero too, so an alert on "malformed" has a series before the first one happens
             Counter.builder("harbor.connector.artifacts.skipped")

@@ -16,7 +16,10 @@ public enum CycleResult {
     HALTED(3),
     /** the state database could not be read or written: the cycle stopped at once, the watermark was kept */
     STATE_UNAVAILABLE(4),
-    /** Dynatrace could not take some batches for a while: they wait in the outbox and are sent again automatically */
+    /**
+     * something waits to be tried again automatically: batches Dynatrace could not take (the outbox), or artifacts whose
+     * report could not be read (pending); the rest was delivered and the watermark advanced
+     */
     PENDING(6);
 
     private final int exitCode;
@@ -31,7 +34,8 @@ public enum CycleResult {
 
     /** A settled cycle: dead letters and batches kept for a later attempt say so. */
     public static CycleResult settled(CycleStats stats) {
-        return stats.queued.get() > 0 ? PENDING : stats.deadLettered.get() > 0 || stats.refused.get() > 0
+        return stats.queued.get() > 0 || stats.keptPending.get() > 0 ? PENDING
+                : stats.deadLettered.get() > 0 || stats.refused.get() > 0
                 ? DEAD_LETTERED : DELIVERED;
     }
 

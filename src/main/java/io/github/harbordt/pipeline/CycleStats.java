@@ -17,6 +17,8 @@ public final class CycleStats {
     public final AtomicLong batches = new AtomicLong();
     public final AtomicLong bytes = new AtomicLong();
     public final AtomicLong deadLettered = new AtomicLong();
+    /** Scanned artifacts whose report could not be read this cycle, kept pending for the next ones. */
+    public final AtomicLong keptPending = new AtomicLong();
     /** Records Dynatrace could not take for a while, kept in the outbox for a later attempt. */
     public final AtomicLong queued = new AtomicLong();
     public final AtomicLong rejected = new AtomicLong();
@@ -62,7 +64,7 @@ public final class CycleStats {
 
     public String summary() {
         return "artifacts_seen=" + artifactsSeen + " scans_new=" + scansNew + " scans_already_delivered="
-                + scansAlreadyDelivered + " " + skips() + " findings=" + findings + " below_min_severity=" + belowMinSeverity
+                + scansAlreadyDelivered + " " + skips() + " kept_pending=" + keptPending + " findings=" + findings + " below_min_severity=" + belowMinSeverity
                 + " filtered_by_runtime=" + filteredByRuntime + " batches=" + batches + " bytes=" + bytes
                 + " dead_lettered=" + deadLettered + " queued_for_retry=" + queued + " rejected_records=" + rejected
                 + " harbor_requests=" + harborRequests + " " + funnel();

@@ -2,12 +2,14 @@ package io.github.harbordt.pipeline;
 
 import io.github.harbordt.config.HarborInstance;
 import io.github.harbordt.harbor.ArtifactSelector;
+import io.github.harbordt.mapping.ScannedArtifact;
 import org.apache.camel.Exchange;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -22,6 +24,7 @@ public final class ScanCycle extends HarborCycle {
     private final ArtifactSelector selector;
     private final Map<String, String> scannedImages = new ConcurrentHashMap<>();
     private final Queue<String> unreadable = new ConcurrentLinkedQueue<>();
+    private final Set<String> triedPending = ConcurrentHashMap.newKeySet();
 
     private ScanCycle(HarborInstance instance, Instant windowStart, boolean webhook, CycleStats stats, Instant localNow) {
         super(instance, stats, localNow);
@@ -70,6 +73,16 @@ public final class ScanCycle extends HarborCycle {
     /** What {@link #unreadable(String)} noted, one line each naming the artifact and the reason. */
     public List<String> unreadable() {
         return List.copyOf(unreadable);
+    }
+
+    /** Notes a pending artifact this cycle tried before its crawl. */
+    void triedPending(String repository, String digest) {
+        triedPending.add(repository + "@" + digest);
+    }
+
+    /** Whether the crawl meets an artifact this cycle already tried as pending. */
+    boolean triedPending(ScannedArtifact artifact) {
+        return triedPending.contains(artifact.repository() + "@" + artifact.digest());
     }
 
     /** Digest to repository of every image with a finished scan the crawl listed. */

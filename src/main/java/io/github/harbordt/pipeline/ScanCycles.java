@@ -8,7 +8,12 @@ import io.github.harbordt.harbor.ArtifactSelector;
 import io.github.harbordt.harbor.HarborPaging;
 import io.github.harbordt.mapping.ScannedArtifact;
 import io.github.harbordt.runtime.ImageAliases;
+import io.github.harbordt.harbor.HarborRequests;
+import io.github.harbordt.harbor.HarborRetryableException;
+import io.github.harbordt.state.PendingArtifact;
+import io.github.harbordt.state.PendingArtifactStore;
 import io.github.harbordt.state.ScanRef;
+import io.github.harbordt.state.StateStoreException;
 import io.github.harbordt.state.StateStore;
 import org.apache.camel.Exchange;
 import org.apache.camel.processor.aggregate.AggregateController;
@@ -17,7 +22,9 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.io.IOException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -35,6 +42,10 @@ public class ScanCycles {
     public static final String REPOSITORY_NAME = "harborRepositoryName";
     public static final String ARTIFACT = "harborArtifact";
     public static final String INSTANCE_HEADER = "harborInstance";
+    /** Exchange property: the pending artifact being tried again. */
+    public static final String PENDING = "harborPendingArtifact";
+    /** What every artifact read, list or single, asks Harbor for. */
+    public static final String ARTIFACT_FLAGS = "with_scan_overview=true&with_tag=true";
     /** Exchange property: the camel-http endpoint of the cycle's instance. */
     public static final String ENDPOINT = "harborEndpoint";
 
@@ -46,11 +57,13 @@ public class ScanCycles {
     private final Clock clock;
     private final CycleGuard guard;
     private final ImageAliases aliases;
+    private final PendingArtifactStore pending;
 
     public ScanCycles(Map<String, HarborInstance> instances, StateStore store, DeliveryLedger ledger,
                       AggregateController batcher, DynatraceSettings dynatrace, Duration deliveredScanRetention,
-                      ImageAliases aliases, Clock clock) {
+                      ImageAliases aliases, PendingArtifactStore pending, Clock clock) {
         this.store = store;
+        this.pending = pending;
         this.ledger = ledger;
         this.batcher = batcher;
         this.dynatrace = dynatrace;
@@ -166,12 +179,109 @@ public class ScanCycles {
         }
         ScannedArtifact artifact = selected.artifact();
         cycle.listed(artifact.digest(), artifact.repository());
+        if (cycle.triedPending(artifact)) {
+            // its retry at the start of this cycle already delivered it, or kept it pending once more
+            return null;
+        }
         if (ledger.known(scanRef(cycle, artifact))) {
             cycle.stats().scansAlreadyDelivered.incrementAndGet();
             return null;
         }
         exchange.setProperty(ARTIFACT, artifact);
         return artifact;
+    }
+
+    /**
+     * Whether a failure to read or understand one artifact's report should leave the artifact pending rather than fail
+     * the cycle: Harbor errors and timeouts that outlived the retries, answers that are not JSON. A refused credential
+     * or permission, or a state database that fails, concern every artifact and still fail the cycle.
+     */
+    public boolean pendable(Exchange exchange) {
+        for (Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class); t != null; t = t.getCause()) {
+            if (t instanceof StateStoreException) {
+                return false;
+            }
+            if (t instanceof HarborRetryableException || t instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Keeps the selected artifact pending with the failure: the cycle goes on with the others. */
+    public void keepPending(Exchange exchange) {
+        ScanCycle cycle = ScanCycle.of(exchange);
+        ScannedArtifact a = exchange.getProperty(ARTIFACT, ScannedArtifact.class);
+        Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String url = exchange.getProperty(HarborRequests.URL, String.class);
+        String reason = e.getMessage() != null && e.getMessage().contains("/api/v2.0/") ? e.getMessage()
+                : "GET " + url + ": " + e;
+        PendingArtifact p = pending.failed(cycle.instance().id(), a.projectName(), a.projectId(), a.repository(), a.digest(),
+                a.scan().reportId(), a.scan().endTime(), reason, clock.instant());
+        cycle.stats().keptPending.incrementAndGet();
+        LOG.warn("Harbor '{}': {}@{} kept pending (attempt {}), every next cycle tries it first: {}", cycle.instance().id(),
+                a.repository(), a.digest(), p.attempts(), reason);
+    }
+
+    /** The instance's pending artifacts, tried before the crawl. */
+    public List<PendingArtifact> pendingArtifacts(Exchange exchange) {
+        ScanCycle cycle = ScanCycle.of(exchange);
+        List<PendingArtifact> list = pending.list(cycle.instance().id());
+        list.forEach(p -> cycle.triedPending(p.repository(), p.digest()));
+        return list;
+    }
+
+    public int pendingCount(String instanceId) {
+        return pending.list(instanceId).size();
+    }
+
+    /** The API URL of the pending artifact in the body; the listing's context is set as the crawl would have it. */
+    public String pendingArtifactUrl(Exchange exchange) {
+        PendingArtifact p = exchange.getMessage().getBody(PendingArtifact.class);
+        exchange.setProperty(PENDING, p);
+        exchange.setProperty(PROJECT_NAME, p.projectName());
+        exchange.setProperty(PROJECT_ID, p.projectId());
+        exchange.setProperty(REPOSITORY_NAME, p.repository());
+        return ScanCycle.of(exchange).instance().apiBase() + "/projects/" + HarborPaging.encode(p.projectName())
+                + "/repositories/" + HarborPaging.repositorySegment(p.projectName(), p.repository()) + "/artifacts/"
+                + p.digest() + "?" + ARTIFACT_FLAGS;
+    }
+
+    /**
+     * The pending artifact as Harbor shows it now, to be delivered whatever the window; null when there is nothing to
+     * deliver any more (its scan was delivered, or a scan still running supersedes it: the crawl sends that one).
+     */
+    public ScannedArtifact selectPending(Exchange exchange) {
+        ScanCycle cycle = ScanCycle.of(exchange);
+        PendingArtifact p = exchange.getProperty(PENDING, PendingArtifact.class);
+        ArtifactSelector.Decision decision = cycle.selector().decide(exchange.getMessage().getBody(JsonNode.class),
+                p.projectId(), p.projectName(), p.repository(), Instant.EPOCH, false);
+        if (!(decision instanceof ArtifactSelector.Selected selected)) {
+            LOG.info("Harbor '{}': pending {}@{} dropped: {} {}", cycle.instance().id(), p.repository(), p.digest(),
+                    ((ArtifactSelector.Skipped) decision).why(), ((ArtifactSelector.Skipped) decision).detail());
+            pending.remove(p.instanceId(), p.repository(), p.digest());
+            return null;
+        }
+        ScannedArtifact artifact = selected.artifact();
+        if (!artifact.scan().reportId().equals(p.reportId())) {
+            LOG.info("Harbor '{}': pending {}@{} superseded by its newer scan {}", cycle.instance().id(), p.repository(),
+                    p.digest(), artifact.scan().reportId());
+        }
+        if (ledger.known(scanRef(cycle, artifact))) {
+            pending.remove(p.instanceId(), p.repository(), p.digest());
+            return null;
+        }
+        exchange.setProperty(ARTIFACT, artifact);
+        return artifact;
+    }
+
+    /** The pending artifact's scan reached the batcher (or the artifact is gone): it is pending no more. */
+    public void pendingDone(Exchange exchange) {
+        PendingArtifact p = exchange.getProperty(PENDING, PendingArtifact.class);
+        if (exchange.getProperty(Exchange.EXCEPTION_CAUGHT) != null) {
+            LOG.info("Harbor '{}': pending {}@{} no longer exists in Harbor, dropped", p.instanceId(), p.repository(), p.digest());
+        }
+        pending.remove(p.instanceId(), p.repository(), p.digest());
     }
 
     /** Only a successful scan has a report to read; a failed or stopped one is sent as its scan event alone. */
@@ -250,7 +360,6 @@ public class ScanCycles {
     }
 
     private static String artifactsQuery(Exchange exchange, String base) {
-        return base + "?page=1&page_size=" + ScanCycle.of(exchange).instance().pageSize()
-                + "&with_scan_overview=true&with_tag=true";
+        return base + "?page=1&page_size=" + ScanCycle.of(exchange).instance().pageSize() + "&" + ARTIFACT_FLAGS;
     }
 }

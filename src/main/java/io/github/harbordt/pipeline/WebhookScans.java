@@ -86,7 +86,7 @@ public class WebhookScans {
         String repository = instance.apiBase() + "/projects/" + HarborPaging.encode(webhook.projectName())
                 + "/repositories/" + HarborPaging.repositorySegment(webhook.projectName(), webhook.repository()) + "/artifacts/";
         return webhook.artifacts().stream()
-                .map(a -> repository + a.digest() + "?with_scan_overview=true&with_tag=true")
+                .map(a -> repository + a.digest() + "?" + ScanCycles.ARTIFACT_FLAGS)
                 .toList();
     }
 

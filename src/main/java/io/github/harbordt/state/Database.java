@@ -110,6 +110,11 @@ public final class Database implements AutoCloseable {
                             + "next_attempt_at TIMESTAMP NOT NULL, attempts INT NOT NULL, last_error VARCHAR(2000), "
                             + "records INT NOT NULL, payload " + text + " NOT NULL)",
                     "CREATE INDEX IF NOT EXISTS outbox_next_attempt ON outbox (next_attempt_at)",
+                    "CREATE TABLE IF NOT EXISTS pending_artifact (instance_id VARCHAR(100) NOT NULL, "
+                            + "project_name VARCHAR(300) NOT NULL, project_id VARCHAR(50), repository VARCHAR(1000) NOT NULL, "
+                            + "digest VARCHAR(200) NOT NULL, report_id VARCHAR(1000) NOT NULL, end_time VARCHAR(64) NOT NULL, "
+                            + "reason VARCHAR(2000) NOT NULL, attempts INT NOT NULL, first_failed_at TIMESTAMP NOT NULL, "
+                            + "last_failed_at TIMESTAMP NOT NULL, PRIMARY KEY (instance_id, repository, digest))",
                     "CREATE TABLE IF NOT EXISTS sighting_group (group_key VARCHAR(64) NOT NULL PRIMARY KEY, "
                             + "vulnerability_id VARCHAR(300) NOT NULL, title VARCHAR(1000), registry VARCHAR(300) NOT NULL, "
                             + "repository VARCHAR(1000) NOT NULL, component VARCHAR(1000) NOT NULL, version VARCHAR(300) NOT NULL, "

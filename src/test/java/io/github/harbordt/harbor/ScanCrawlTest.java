@@ -228,16 +228,17 @@ class ScanCrawlTest {
     }
 
     @Test
-    void aHarborThatDoesNotAnswerInTimeFailsTheCycleAndTheNextOneDelivers() throws Exception {
+    void aReportThatDoesNotComeInTimeIsKeptPendingAndTheNextCycleDeliversIt() throws Exception {
         SimulatedRegistry r = registry("v2.13.1-a1b2c3d4");
         r.push("library/nginx", digest(1), "IMAGE", List.of("1"), success(now.minusSeconds(60), vulns(1)));
         start(Map.of("harbor.response-timeout", "300ms", "harbor.retries", "1"));
         harbor.fail("/additions/vulnerabilities", 2, 200, Duration.ofMillis(1500), null);
 
         long started = System.nanoTime();
-        assertThat(connector.runCycle()).isEqualTo(CycleResult.FAILED);
+        assertThat(connector.runCycle()).isEqualTo(CycleResult.PENDING);
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
-        assertThat(connector.connector().state().watermark("default", StateStore.SCANS)).isEmpty();
+        assertThat(connector.connector().pendingArtifacts().list("default")).singleElement()
+                .satisfies(p -> assertThat(p.reason()).contains("/additions/vulnerabilities").contains("imeout"));
 
         assertThat(connector.runCycle()).isEqualTo(CycleResult.DELIVERED);
         assertThat(dynatrace.events()).hasSize(2);
@@ -358,5 +359,74 @@ class ScanCrawlTest {
         assertThat(connector.runCycle()).isEqualTo(CycleResult.STATE_UNAVAILABLE);
         assertThat(dynatrace.events("VULNERABILITY_SCAN")).hasSize(1);
         assertThat(connector.connector().state().watermark("default", StateStore.SCANS)).isEmpty();
+    }
+
+    @Test
+    void onePoisonArtifactIsKeptPendingTheOthersAreDeliveredAndItIsTriedFirstUntilItGoesThrough() throws Exception {
+        SimulatedRegistry r = registry("v2.13.1-a1b2c3d4");
+        for (int i = 1; i <= 5; i++) {
+            r.push("library/app-" + i, digest(i), "IMAGE", List.of("1"), success(now.minusSeconds(60), vulns(3)));
+        }
+        harbor.fail("/app-3/artifacts/" + digest(3) + "/additions", 1000, 500, Duration.ZERO, null);
+        start(Map.of());
+
+        assertThat(connector.runCycle()).isEqualTo(CycleResult.PENDING);
+        assertThat(dynatrace.events("VULNERABILITY_SCAN")).hasSize(4);
+        assertThat(connector.connector().state().watermark("default", StateStore.SCANS)).isPresent();
+        assertThat(connector.connector().pendingArtifacts().list("default")).singleElement().satisfies(p -> {
+            assertThat(p.repository()).isEqualTo("library/app-3");
+            assertThat(p.reason()).contains("500").contains("/api/v2.0/projects/library/repositories/app-3/artifacts/"
+                    + digest(3) + "/additions/vulnerabilities");
+            assertThat(p.attempts()).isEqualTo(1);
+        });
+
+        int before = harbor.requestLog().size();
+        assertThat(connector.runCycle()).isEqualTo(CycleResult.PENDING);
+        List<String> second = harbor.requestLog().subList(before, harbor.requestLog().size());
+        assertThat(second.get(1)).as("tried first, after systeminfo").contains("/app-3/artifacts/" + digest(3) + "?");
+        assertThat(second).filteredOn(p -> p.contains(digest(3) + "/additions")).hasSize(3); // one try and its 2 retries
+        assertThat(connector.connector().pendingArtifacts().list("default")).singleElement()
+                .satisfies(p -> assertThat(p.attempts()).isEqualTo(2));
+
+        harbor.clearFaults();
+        assertThat(connector.runCycle()).isEqualTo(CycleResult.DELIVERED);
+        assertThat(dynatrace.events("VULNERABILITY_SCAN")).hasSize(5);
+        assertThat(dynatrace.events("VULNERABILITY_FINDING")).hasSize(15);
+        assertThat(connector.connector().pendingArtifacts().list("default")).isEmpty();
+    }
+
+    @Test
+    void aReportThatIsNotJsonIsNamedWithItsUrlAndKeptPending() throws Exception {
+        SimulatedRegistry r = registry("v2.13.1-a1b2c3d4");
+        r.push("library/app-1", digest(1), "IMAGE", List.of("1"), success(now.minusSeconds(60), vulns(3)));
+        r.push("library/app-2", digest(2), "IMAGE", List.of("1"), success(now.minusSeconds(60), vulns(3)));
+        harbor.fail("/app-1/artifacts/" + digest(1) + "/additions", 1000, 200, Duration.ZERO, null);
+        start(Map.of());
+
+        assertThat(connector.runCycle()).isEqualTo(CycleResult.PENDING);
+        assertThat(dynatrace.events("VULNERABILITY_SCAN")).singleElement()
+                .satisfies(e -> assertThat(e.get("container_image.repository").asText()).isEqualTo("library/app-2"));
+        assertThat(connector.connector().pendingArtifacts().list("default")).singleElement()
+                .satisfies(p -> assertThat(p.reason()).contains("not JSON").contains("/app-1/artifacts/" + digest(1)));
+    }
+
+    @Test
+    void aNewerScanOfAPendingArtifactSupersedesIt() throws Exception {
+        SimulatedRegistry r = registry("v2.13.1-a1b2c3d4");
+        SimulatedRegistry.Artifact app = r.push("library/app", digest(1), "IMAGE", List.of("1"),
+                success(now.minusSeconds(60), vulns(3)));
+        String oldReport = app.scan().reportId();
+        harbor.fail("/additions", 1000, 503, Duration.ZERO, null);
+        start(Map.of());
+        assertThat(connector.runCycle()).isEqualTo(CycleResult.PENDING);
+
+        r.rescan(app, Instant.now(), 2, () -> vulns(2));
+        harbor.clearFaults();
+        assertThat(connector.runCycle()).isEqualTo(CycleResult.DELIVERED);
+
+        assertThat(dynatrace.events("VULNERABILITY_SCAN")).singleElement().satisfies(e ->
+                assertThat(e.get("scan.id").asText()).isEqualTo(app.scan().reportId()).isNotEqualTo(oldReport));
+        assertThat(dynatrace.events("VULNERABILITY_FINDING")).hasSize(2);
+        assertThat(connector.connector().pendingArtifacts().list("default")).isEmpty();
     }
 }
