@@ -1,7 +1,7 @@
 package io.github.harbordt;
 
-import io.github.harbordt.config.ConnectorConfiguration;
-import io.github.harbordt.modes.ExitStatus;
+import io.github.harbordt.app.ConnectorConfiguration;
+import io.github.harbordt.app.ExitStatus;
 import org.apache.camel.main.Main;
 import sun.misc.Signal;
 

@@ -1,7 +1,5 @@
 package io.github.harbordt.config;
 
-import io.github.harbordt.harbor.HarborPaging;
-
 import java.time.Duration;
 
 /**
@@ -15,8 +13,8 @@ public record AuditSettings(boolean enabled, String cron, Duration interval, Dur
                             boolean legacyHistory, int pageSize, int maxRowsPerCycle, Duration timestampMaxAge) {
 
     static AuditSettings load(Settings s) {
-        int pageSize = s.integer("audit.page-size", HarborPaging.MAX_PAGE_SIZE);
-        if (pageSize < 1 || pageSize > HarborPaging.MAX_PAGE_SIZE) {
+        int pageSize = s.integer("audit.page-size", HarborInstance.MAX_PAGE_SIZE);
+        if (pageSize < 1 || pageSize > HarborInstance.MAX_PAGE_SIZE) {
             throw new IllegalArgumentException("harbor.audit.page-size must be between 1 and 100; was " + pageSize);
         }
         Duration maxAge = s.duration("audit.timestamp-max-age", "23h");

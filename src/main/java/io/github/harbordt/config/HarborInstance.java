@@ -1,9 +1,6 @@
 package io.github.harbordt.config;
 
-import io.github.harbordt.harbor.HarborPaging;
-import io.github.harbordt.harbor.NameFilter;
 import io.github.harbordt.mapping.RiskLevel;
-import io.github.harbordt.runtime.FindingsFilter;
 
 import java.net.URI;
 import java.time.Duration;
@@ -18,6 +15,9 @@ public record HarborInstance(String id, String url, String username, String pass
                              NameFilter projects, NameFilter repositories, RiskLevel minSeverity,
                              int pageSize, int maxPages, Duration connectTimeout, Duration responseTimeout,
                              AuditSettings audit, Webhook webhook, FindingsFilter sendFindings) {
+
+    /** Harbor answers 422 to a larger {@code page_size}. */
+    public static final int MAX_PAGE_SIZE = 100;
 
     /** What the connector does about the webhook policies in the instance's projects. */
     public enum PolicyMode { OFF, DRY_RUN, APPLY }
@@ -40,8 +40,8 @@ public record HarborInstance(String id, String url, String username, String pass
         if (!url.isEmpty() && !url.matches("(?i)https?://[^/]+.*")) {
             throw new IllegalArgumentException("harbor." + id + ".url (or HARBOR_URL) must look like https://harbor.example.com, was: " + url);
         }
-        int pageSize = s.integer("page-size", HarborPaging.MAX_PAGE_SIZE);
-        if (pageSize < 1 || pageSize > HarborPaging.MAX_PAGE_SIZE) {
+        int pageSize = s.integer("page-size", MAX_PAGE_SIZE);
+        if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
             throw new IllegalArgumentException("harbor.page-size must be between 1 and 100 (Harbor answers 422 above 100, "
                     + "and 0 would mean an unbounded page); was " + pageSize);
         }

@@ -1,7 +1,6 @@
 package io.github.harbordt.config;
 
 import io.github.harbordt.mapping.RiskLevel;
-import io.github.harbordt.notify.NotificationRules;
 
 import java.time.Duration;
 import java.util.Arrays;

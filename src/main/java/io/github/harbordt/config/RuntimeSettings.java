@@ -1,7 +1,5 @@
 package io.github.harbordt.config;
 
-import io.github.harbordt.runtime.StageRules;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -5,9 +5,9 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.github.harbordt.config.StageRules;
 import io.github.harbordt.runtime.InventorySource;
 import io.github.harbordt.runtime.RuntimeInventory;
-import io.github.harbordt.runtime.StageRules;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.github.harbordt.demo;
 
-import io.github.harbordt.harbor.AuditStream;
 import io.github.harbordt.harbor.ReportMimeTypes;
+import io.github.harbordt.mapping.AuditStream;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.github.harbordt.harbor.AuditStream;
 import io.github.harbordt.harbor.HarborVersion;
 import io.github.harbordt.harbor.ReportMimeTypes;
+import io.github.harbordt.mapping.AuditStream;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,6 +1,7 @@
 package io.github.harbordt.dynatrace;
 
 import io.github.harbordt.config.DynatraceSettings;
+import io.github.harbordt.mapping.LogLimits;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.ProducerTemplate;
@@ -9,8 +10,8 @@ import org.apache.camel.processor.aggregate.AggregateController;
 
 import java.time.Duration;
 import java.time.LocalDate;
-import java.util.concurrent.ExecutorService;
 import java.time.ZoneOffset;
+import java.util.concurrent.ExecutorService;
 
 /**
  * Batching and delivery to Dynatrace. {@code direct:security-events} takes chunks of events, {@code direct:audit-logs}

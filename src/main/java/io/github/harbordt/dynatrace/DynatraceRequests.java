@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.harbordt.config.DynatraceSettings;
-import io.github.harbordt.pipeline.DeliveryLedger;
+import io.github.harbordt.mapping.LogLimits;
 import io.github.harbordt.state.DeadLetterStore;
 import io.github.harbordt.state.StateStoreException;
 import org.apache.camel.Exchange;
@@ -32,12 +32,12 @@ public class DynatraceRequests {
     private static final int MAX_ANSWER = 2000;
 
     private final DynatraceSettings settings;
-    private final DeliveryLedger ledger;
+    private final DeliveryOutcomes ledger;
     private final DeadLetterStore deadLetters;
     private final Outbox outbox;
     private final ObjectMapper json;
 
-    public DynatraceRequests(DynatraceSettings settings, DeliveryLedger ledger, DeadLetterStore deadLetters, Outbox outbox,
+    public DynatraceRequests(DynatraceSettings settings, DeliveryOutcomes ledger, DeadLetterStore deadLetters, Outbox outbox,
                              ObjectMapper json) {
         this.settings = settings;
         this.ledger = ledger;
@@ -201,7 +201,7 @@ public class DynatraceRequests {
             records = refused.size();
         }
         long id = deadLetters.save(batch.instanceId(), batch.sink().id(), reason, 200, records, payload);
-        ledger.stats(batch.instanceId(), batch.sink()).refused.addAndGet(records);
+        ledger.refused(batch, records);
         LOG.warn("Dead-lettered {} records of {} as entry {}: {}", records, batch, id, reason);
     }
 

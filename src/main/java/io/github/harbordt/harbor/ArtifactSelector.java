@@ -1,6 +1,8 @@
 package io.github.harbordt.harbor;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.harbordt.config.NameFilter;
+import io.github.harbordt.mapping.HarborTime;
 import io.github.harbordt.mapping.ScanSummary;
 import io.github.harbordt.mapping.ScannedArtifact;
 

@@ -1,7 +1,6 @@
 package io.github.harbordt.harbor;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.harbordt.pipeline.HarborCycle;
 import org.apache.camel.Exchange;
 
 import java.util.ArrayList;
@@ -19,7 +18,7 @@ public class HarborPages {
     public static final String PAGES = "harborPages";
 
     public void read(Exchange exchange) {
-        HarborCycle cycle = HarborCycle.of(exchange);
+        HarborCall cycle = HarborCall.of(exchange);
         JsonNode page = exchange.getMessage().getBody(JsonNode.class);
         String url = exchange.getProperty(HarborRequests.URL, String.class);
         if (page == null || !page.isArray()) {

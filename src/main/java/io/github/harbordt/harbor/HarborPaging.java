@@ -14,8 +14,6 @@ import java.util.regex.Pattern;
  */
 public final class HarborPaging {
 
-    /** Harbor rejects larger pages with 422. */
-    public static final int MAX_PAGE_SIZE = 100;
     private static final Pattern NEXT = Pattern.compile("<([^>]*)>\\s*;\\s*rel=\"next\"");
 
     private HarborPaging() {

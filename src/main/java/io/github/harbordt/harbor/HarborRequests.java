@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.harbordt.config.HarborInstance;
-import io.github.harbordt.pipeline.HarborCycle;
 import org.apache.camel.Exchange;
 
 import java.io.IOException;
@@ -57,13 +56,13 @@ public class HarborRequests {
     public void prepareWrite(Exchange exchange) throws IOException {
         prepare(exchange);
         String method = exchange.getProperty(WRITE_METHOD, String.class);
-        exchange.setProperty(WRITE_ENDPOINT, endpointUri(HarborCycle.of(exchange).instance(), method));
+        exchange.setProperty(WRITE_ENDPOINT, endpointUri(HarborCall.of(exchange).instance(), method));
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
         exchange.getMessage().setBody(mapper.writeValueAsBytes(exchange.getProperty(WRITE_BODY)));
     }
 
     public void prepare(Exchange exchange) {
-        HarborCycle cycle = HarborCycle.of(exchange);
+        HarborCall cycle = HarborCall.of(exchange);
         HarborInstance instance = cycle.instance();
         var message = exchange.getMessage();
         // leftovers of earlier calls (Link, CamelHttpUri, ...) must not leak into this request; the redelivery
@@ -82,11 +81,11 @@ public class HarborRequests {
             message.setHeader("Authorization",
                     "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
         }
-        cycle.stats().harborRequests.incrementAndGet();
+        cycle.requestMade();
     }
 
     public void read(Exchange exchange) throws IOException {
-        HarborCycle cycle = HarborCycle.of(exchange);
+        HarborCall cycle = HarborCall.of(exchange);
         var message = exchange.getMessage();
         int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         String url = exchange.getProperty(URL, String.class);

@@ -1,9 +1,6 @@
 package io.github.harbordt.mapping;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.harbordt.dynatrace.LogLimits;
-import io.github.harbordt.harbor.AuditStream;
-import io.github.harbordt.harbor.HarborTime;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;

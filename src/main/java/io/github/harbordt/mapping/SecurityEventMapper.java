@@ -1,7 +1,5 @@
 package io.github.harbordt.mapping;
 
-import io.github.harbordt.runtime.RuntimeContext;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

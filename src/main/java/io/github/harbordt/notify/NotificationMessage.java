@@ -1,5 +1,7 @@
 package io.github.harbordt.notify;
 
+import io.github.harbordt.state.SightedGroup;
+
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -4,11 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.harbordt.config.NotificationSettings;
 import io.github.harbordt.mapping.RiskLevel;
+import io.github.harbordt.mapping.RuntimeContext;
 import io.github.harbordt.mapping.ScannedArtifact;
 import io.github.harbordt.mapping.Vulnerability;
-import io.github.harbordt.pipeline.ScanCycle;
-import io.github.harbordt.runtime.RuntimeContext;
 import io.github.harbordt.runtime.RuntimeContexts;
+import io.github.harbordt.state.SightedGroup;
+import io.github.harbordt.state.Sighting;
 import io.github.harbordt.state.SightingStore;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -79,12 +80,12 @@ public class Notifications {
     }
 
     /** After a crawl: every image it listed is still there, so are its findings; their runtime is refreshed too. */
-    public void cycleDone(Exchange exchange) throws InterruptedException {
+    public void cycleDone(Map<String, String> scannedImages) throws InterruptedException {
         if (!settings.enabled()) {
             return;
         }
         Map<String, RuntimeContext> images = new HashMap<>();
-        for (Map.Entry<String, String> e : ScanCycle.of(exchange).scannedImages().entrySet()) {
+        for (Map.Entry<String, String> e : scannedImages.entrySet()) {
             images.put(e.getKey(), runtimes.contextOf(e.getKey(), e.getValue()));
         }
         store.touch(images, clock.instant());

@@ -1,7 +1,7 @@
 package io.github.harbordt.pipeline;
 
 import io.github.harbordt.config.HarborInstance;
-import io.github.harbordt.harbor.AuditStream;
+import io.github.harbordt.mapping.AuditStream;
 import org.apache.camel.Exchange;
 
 import java.time.Instant;

@@ -10,11 +10,11 @@ import io.github.harbordt.dynatrace.Batch;
 import io.github.harbordt.dynatrace.OutboundEvent;
 import io.github.harbordt.dynatrace.Outbox;
 import io.github.harbordt.dynatrace.Sink;
-import io.github.harbordt.harbor.AuditStream;
 import io.github.harbordt.harbor.HarborException;
 import io.github.harbordt.harbor.HarborPaging;
 import io.github.harbordt.harbor.HarborRequests;
 import io.github.harbordt.mapping.AuditLogMapper;
+import io.github.harbordt.mapping.AuditStream;
 import io.github.harbordt.state.AuditRef;
 import io.github.harbordt.state.DeadLetter;
 import io.github.harbordt.state.DeadLetterStore;
@@ -102,7 +102,7 @@ public class AuditCycles {
         AuditCycle cycle = AuditCycle.of(exchange);
         HarborInstance instance = cycle.instance();
         if (!cycle.planned()) {
-            AuditStream current = AuditStream.current(cycle.version());
+            AuditStream current = AuditStream.current(cycle.version().hasAuditLogExts());
             boolean history = current == AuditStream.EXTS && instance.audit().legacyHistory()
                     && store.watermark(instance.id(), HISTORY_DONE).isEmpty();
             cycle.plan(history ? List.of(AuditStream.LEGACY, current) : List.of(current), history);
@@ -280,7 +280,7 @@ public class AuditCycles {
 
     private String highWater(AuditCycle cycle) {
         AuditStream stream = cycle.stream() != null ? cycle.stream()
-                : cycle.version() == null ? AuditStream.EXTS : AuditStream.current(cycle.version());
+                : cycle.version() == null ? AuditStream.EXTS : AuditStream.current(cycle.version().hasAuditLogExts());
         return store.watermark(cycle.instance().id(), stream.watermark()).orElse("none");
     }
 

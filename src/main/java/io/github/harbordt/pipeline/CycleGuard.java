@@ -19,7 +19,7 @@ import java.util.function.Predicate;
  * the kind switched on, its delivery to the kind's sink must not be halted, and its previous cycle of that kind must have ended. Quartz
  * ({@code stateful}) already prevents overlap; this also covers run-once and other callers.
  */
-final class CycleGuard {
+public final class CycleGuard {
 
     private static final Logger LOG = LoggerFactory.getLogger(CycleGuard.class);
 
@@ -30,7 +30,7 @@ final class CycleGuard {
     private final Predicate<HarborInstance> switchedOn;
     private final Set<String> running = ConcurrentHashMap.newKeySet();
 
-    CycleGuard(Map<String, HarborInstance> instances, DeliveryLedger ledger, Sink sink, String kind,
+    public CycleGuard(Map<String, HarborInstance> instances, DeliveryLedger ledger, Sink sink, String kind,
                Predicate<HarborInstance> switchedOn) {
         this.instances = instances;
         this.ledger = ledger;
@@ -43,7 +43,7 @@ final class CycleGuard {
      * The instance named in the {@value ScanCycles#INSTANCE_HEADER} header, marked running, with the exchange set up
      * for its Harbor calls and its batches; empty when the cycle must not run now.
      */
-    Optional<HarborInstance> open(Exchange exchange) {
+    public Optional<HarborInstance> open(Exchange exchange) {
         String id = exchange.getMessage().getHeader(ScanCycles.INSTANCE_HEADER, String.class);
         Optional<HarborInstance> instance = attach(exchange, id);
         if (instance.isPresent() && !running.add(id)) {
@@ -57,7 +57,7 @@ final class CycleGuard {
      * The instance, with the exchange set up for its Harbor calls and batches, for work beside its cycles (a
      * webhook's check); empty when the kind is switched off or its delivery is halted.
      */
-    Optional<HarborInstance> attach(Exchange exchange, String id) {
+    public Optional<HarborInstance> attach(Exchange exchange, String id) {
         HarborInstance instance = instances.get(id);
         if (instance == null) {
             throw new IllegalArgumentException("No Harbor instance '" + id + "' is configured (harbor.instances)");
@@ -75,12 +75,12 @@ final class CycleGuard {
         return Optional.of(instance);
     }
 
-    CycleResult notStarted(Exchange exchange) {
+    public CycleResult notStarted(Exchange exchange) {
         String id = exchange.getMessage().getHeader(ScanCycles.INSTANCE_HEADER, String.class);
         return ledger.haltReason(id, sink).isPresent() ? CycleResult.HALTED : CycleResult.SKIPPED;
     }
 
-    void close(String instanceId) {
+    public void close(String instanceId) {
         running.remove(instanceId);
     }
 }

@@ -1,6 +1,7 @@
 package io.github.harbordt.pipeline;
 
 import io.github.harbordt.dynatrace.Batch;
+import io.github.harbordt.dynatrace.DeliveryOutcomes;
 import io.github.harbordt.dynatrace.OutboundEvent;
 import io.github.harbordt.dynatrace.Sink;
 import io.github.harbordt.state.AuditRef;
@@ -26,7 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * never settles, so its data is read again after a restart. Scans and audit logs of one instance are tracked apart:
  * a token may carry one scope and not the other.
  */
-public class DeliveryLedger {
+public class DeliveryLedger implements DeliveryOutcomes {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryLedger.class);
 
@@ -96,6 +97,7 @@ public class DeliveryLedger {
         return of(scan.instanceId(), Sink.SECURITY_EVENTS).openScans.containsKey(scan) || store.isDelivered(scan);
     }
 
+    @Override
     public void delivered(Batch batch) {
         CycleStats stats = stats(batch.instanceId(), batch.sink());
         stats.batches.incrementAndGet();
@@ -104,13 +106,20 @@ public class DeliveryLedger {
         settle(batch, true);
     }
 
+    @Override
+    public void refused(Batch batch, int records) {
+        stats(batch.instanceId(), batch.sink()).refused.addAndGet(records);
+    }
+
     /** Kept in the outbox: durable like a dead letter, so its scans count as delivered and its rows as read. */
+    @Override
     public void queued(Batch batch) {
         stats(batch.instanceId(), batch.sink()).queued.addAndGet(batch.size());
         batch.outcome(Batch.Outcome.QUEUED);
         settle(batch, true);
     }
 
+    @Override
     public void deadLettered(Batch batch) {
         stats(batch.instanceId(), batch.sink()).deadLettered.addAndGet(batch.size());
         batch.outcome(Batch.Outcome.DEAD_LETTERED);
@@ -118,6 +127,7 @@ public class DeliveryLedger {
     }
 
     /** The batch will not be delivered now and was not dead-lettered: its scans stay open, its rows unread. */
+    @Override
     public void abandoned(Batch batch, String reason) {
         batch.outcome(Batch.Outcome.HALTED);
         halt(batch.instanceId(), batch.sink(), reason);
@@ -128,6 +138,7 @@ public class DeliveryLedger {
      * The batch was sent or dead-lettered, but that could not be recorded (the state database failed): it settles
      * without progress, so the cycle ends at once instead of waiting for it, and its data is read and sent again.
      */
+    @Override
     public void unrecorded(Batch batch, StateStoreException failure) {
         batch.outcome(Batch.Outcome.UNRECORDED);
         stateFailed(of(batch.instanceId(), batch.sink()), failure);
@@ -149,6 +160,7 @@ public class DeliveryLedger {
         }
     }
 
+    @Override
     public Optional<String> haltReason(String instanceId, Sink sink) {
         return Optional.ofNullable(of(instanceId, sink).haltReason);
     }

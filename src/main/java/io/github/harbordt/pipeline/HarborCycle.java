@@ -1,6 +1,7 @@
 package io.github.harbordt.pipeline;
 
 import io.github.harbordt.config.HarborInstance;
+import io.github.harbordt.harbor.HarborCall;
 import io.github.harbordt.harbor.HarborVersion;
 import org.apache.camel.Exchange;
 
@@ -10,10 +11,10 @@ import java.time.Instant;
  * One run against one Harbor instance (a scan crawl or an audit-log read), carried through the routes as an exchange
  * property, so the shared Harbor request routes know whom they call and where to count.
  */
-public abstract class HarborCycle {
+public abstract class HarborCycle implements HarborCall {
 
     /** Exchange property holding the cycle. */
-    public static final String PROPERTY = "harborCycle";
+    public static final String PROPERTY = HarborCall.PROPERTY;
 
     private final HarborInstance instance;
     private final CycleStats stats;
@@ -32,8 +33,14 @@ public abstract class HarborCycle {
         return exchange.getProperty(PROPERTY, HarborCycle.class);
     }
 
+    @Override
     public HarborInstance instance() {
         return instance;
+    }
+
+    @Override
+    public void requestMade() {
+        stats.harborRequests.incrementAndGet();
     }
 
     public CycleStats stats() {

@@ -3,8 +3,8 @@ package io.github.harbordt.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.harbordt.config.HarborInstance;
 import io.github.harbordt.harbor.HarborException;
-import io.github.harbordt.harbor.HarborTime;
 import io.github.harbordt.harbor.HarborVersion;
+import io.github.harbordt.mapping.HarborTime;
 import org.apache.camel.Exchange;
 
 import java.net.ConnectException;
@@ -37,7 +37,7 @@ public final class SystemInfo {
     }
 
     /** A cycle's failure in one line; an unreachable Harbor names the setting to check. */
-    static String reason(HarborInstance instance, Throwable e) {
+    public static String reason(HarborInstance instance, Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof ConnectException || t instanceof UnknownHostException || t instanceof NoRouteToHostException) {
                 return "Harbor at " + instance.url() + " is unreachable (" + t.getMessage() + "): check "

@@ -1,5 +1,7 @@
 package io.github.harbordt.runtime;
 
+import io.github.harbordt.config.StageRules;
+
 /** One cluster's pods (and namespaces, for their labels), listed afresh on every call. */
 public interface InventorySource extends AutoCloseable {
 

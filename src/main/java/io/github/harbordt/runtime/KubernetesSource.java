@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.github.harbordt.config.RuntimeSettings;
+import io.github.harbordt.config.StageRules;
 
 import java.io.IOException;
 import java.net.ConnectException;

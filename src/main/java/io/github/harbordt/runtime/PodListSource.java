@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.KubernetesList;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.github.harbordt.config.StageRules;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,6 @@
 package io.github.harbordt.runtime;
 
+import io.github.harbordt.mapping.RuntimeContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

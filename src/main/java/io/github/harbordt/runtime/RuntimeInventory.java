@@ -3,6 +3,8 @@ package io.github.harbordt.runtime;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.github.harbordt.config.StageRules;
+import io.github.harbordt.mapping.RuntimeContext;
 
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,8 +1,6 @@
 package io.github.harbordt.state;
 
-import io.github.harbordt.notify.SightedGroup;
-import io.github.harbordt.notify.Sighting;
-import io.github.harbordt.runtime.RuntimeContext;
+import io.github.harbordt.mapping.RuntimeContext;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,11 +13,11 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
-import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.IntStream;
 import javax.sql.DataSource;
 

@@ -1,6 +1,5 @@
 package io.github.harbordt.app;
 
-import io.github.harbordt.config.ConnectorConfiguration;
 import io.github.harbordt.demo.HarborSimulator;
 import io.github.harbordt.demo.SimulatedRegistry;
 import io.github.harbordt.support.FakeDynatrace;

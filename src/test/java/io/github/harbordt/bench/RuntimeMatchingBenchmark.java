@@ -2,10 +2,10 @@ package io.github.harbordt.bench;
 
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.github.harbordt.runtime.FindingsFilter;
-import io.github.harbordt.runtime.RuntimeContext;
+import io.github.harbordt.config.FindingsFilter;
+import io.github.harbordt.config.StageRules;
+import io.github.harbordt.mapping.RuntimeContext;
 import io.github.harbordt.runtime.RuntimeInventory;
-import io.github.harbordt.runtime.StageRules;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;

@@ -2,9 +2,9 @@ package io.github.harbordt.blackbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.harbordt.demo.SimulatedRegistry;
-import io.github.harbordt.harbor.AuditStream;
 import io.github.harbordt.harbor.HarborVersion;
 import io.github.harbordt.harbor.ReportMimeTypes;
+import io.github.harbordt.mapping.AuditStream;
 import io.github.harbordt.support.Registries;
 
 import java.time.Instant;

@@ -3,7 +3,7 @@ package io.github.harbordt.blackbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.harbordt.demo.HarborSimulator;
 import io.github.harbordt.demo.SimulatedRegistry;
-import io.github.harbordt.harbor.AuditStream;
+import io.github.harbordt.mapping.AuditStream;
 import io.github.harbordt.support.FakeDynatrace;
 import io.github.harbordt.support.Registries;
 import org.junit.jupiter.api.Test;

@@ -1,10 +1,10 @@
 package io.github.harbordt.dynatrace;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.harbordt.app.Mode;
+import io.github.harbordt.app.OneShot;
 import io.github.harbordt.demo.HarborSimulator;
 import io.github.harbordt.demo.SimulatedRegistry;
-import io.github.harbordt.modes.Mode;
-import io.github.harbordt.modes.OneShot;
 import io.github.harbordt.pipeline.CycleResult;
 import io.github.harbordt.state.DeadLetter;
 import io.github.harbordt.state.StateStore;

@@ -2,6 +2,8 @@ package io.github.harbordt.harbor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.harbordt.config.NameFilter;
+import io.github.harbordt.mapping.HarborTime;
 import io.github.harbordt.mapping.ScannedArtifact;
 import io.github.harbordt.mapping.Vulnerability;
 import org.junit.jupiter.api.Test;

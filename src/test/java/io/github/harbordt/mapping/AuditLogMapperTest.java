@@ -2,8 +2,6 @@ package io.github.harbordt.mapping;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.harbordt.dynatrace.LogLimits;
-import io.github.harbordt.harbor.AuditStream;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

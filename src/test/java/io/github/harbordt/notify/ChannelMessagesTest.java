@@ -1,6 +1,7 @@
 package io.github.harbordt.notify;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.harbordt.state.SightedGroup;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;

@@ -1,7 +1,9 @@
 package io.github.harbordt.notify;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.harbordt.config.NotificationRules;
 import io.github.harbordt.mapping.RiskLevel;
+import io.github.harbordt.state.SightedGroup;
 import org.junit.jupiter.api.Test;
 
 import java.net.URLDecoder;

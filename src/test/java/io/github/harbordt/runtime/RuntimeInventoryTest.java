@@ -3,6 +3,8 @@ package io.github.harbordt.runtime;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.github.harbordt.config.StageRules;
+import io.github.harbordt.mapping.RuntimeContext;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -1,10 +1,10 @@
 package io.github.harbordt.support;
 
-import io.github.harbordt.config.Connector;
+import io.github.harbordt.app.Connector;
 import io.github.harbordt.config.Settings;
-import io.github.harbordt.harbor.AuditRoutes;
-import io.github.harbordt.harbor.HarborRoutes;
+import io.github.harbordt.pipeline.AuditRoutes;
 import io.github.harbordt.pipeline.CycleResult;
+import io.github.harbordt.pipeline.HarborRoutes;
 import io.github.harbordt.pipeline.ScanCycles;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;

@@ -1,4 +1,4 @@
-package io.github.harbordt.notify;
+package io.github.harbordt.state;
 
 import java.time.Instant;
 import java.util.List;

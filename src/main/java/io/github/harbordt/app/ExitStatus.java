@@ -1,4 +1,4 @@
-package io.github.harbordt.modes;
+package io.github.harbordt.app;
 
 import io.github.harbordt.pipeline.CycleResult;
 import io.github.harbordt.state.StateStoreException;

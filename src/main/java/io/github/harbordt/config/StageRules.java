@@ -1,6 +1,4 @@
-package io.github.harbordt.runtime;
-
-import io.github.harbordt.harbor.NameFilter;
+package io.github.harbordt.config;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.github.harbordt.dynatrace;
+package io.github.harbordt.mapping;
 
 import com.fasterxml.jackson.databind.JsonNode;
 

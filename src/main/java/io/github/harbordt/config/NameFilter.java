@@ -1,4 +1,4 @@
-package io.github.harbordt.harbor;
+package io.github.harbordt.config;
 
 import java.util.Arrays;
 import java.util.List;

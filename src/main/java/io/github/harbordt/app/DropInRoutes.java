@@ -1,4 +1,4 @@
-package io.github.harbordt.config;
+package io.github.harbordt.app;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.dsl.yaml.YamlRoutesBuilderLoader;

@@ -1,4 +1,6 @@
-package io.github.harbordt.runtime;
+package io.github.harbordt.config;
+
+import io.github.harbordt.mapping.RuntimeContext;
 
 import java.util.Locale;
 

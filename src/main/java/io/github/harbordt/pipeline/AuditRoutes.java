@@ -1,9 +1,7 @@
-package io.github.harbordt.harbor;
+package io.github.harbordt.pipeline;
 
 import io.github.harbordt.dynatrace.DeliveryRoutes;
-import io.github.harbordt.pipeline.AuditCycles;
-import io.github.harbordt.pipeline.ScanCycles;
-import io.github.harbordt.pipeline.SystemInfo;
+import io.github.harbordt.harbor.HarborRequests;
 import org.apache.camel.builder.RouteBuilder;
 
 /**

@@ -1,7 +1,8 @@
-package io.github.harbordt.notify;
+package io.github.harbordt.config;
 
 import io.github.harbordt.mapping.RiskLevel;
-import io.github.harbordt.runtime.RuntimeContext;
+import io.github.harbordt.mapping.RuntimeContext;
+import io.github.harbordt.state.SightedGroup;
 
 import java.time.Duration;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.github.harbordt.config;
+package io.github.harbordt.app;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,6 +1,6 @@
-package io.github.harbordt.notify;
+package io.github.harbordt.state;
 
-import io.github.harbordt.runtime.RuntimeContext;
+import io.github.harbordt.mapping.RuntimeContext;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,4 +1,4 @@
-package io.github.harbordt.pipeline;
+package io.github.harbordt.webhook;
 
 import io.github.harbordt.config.HarborInstance;
 import io.github.harbordt.config.WebhookSettings;
@@ -6,8 +6,13 @@ import io.github.harbordt.dynatrace.Sink;
 import io.github.harbordt.harbor.HarborNotFoundException;
 import io.github.harbordt.harbor.HarborPaging;
 import io.github.harbordt.harbor.HarborRequests;
-import io.github.harbordt.webhook.HarborWebhook;
-import io.github.harbordt.webhook.WebhookCall;
+import io.github.harbordt.pipeline.CycleGuard;
+import io.github.harbordt.pipeline.CycleStats;
+import io.github.harbordt.pipeline.DeliveryLedger;
+import io.github.harbordt.pipeline.HarborCycle;
+import io.github.harbordt.pipeline.ScanCycle;
+import io.github.harbordt.pipeline.ScanCycles;
+import io.github.harbordt.pipeline.SystemInfo;
 import org.apache.camel.Exchange;
 import org.apache.camel.processor.aggregate.AggregateController;
 import org.slf4j.Logger;

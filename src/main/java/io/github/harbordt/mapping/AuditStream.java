@@ -1,4 +1,4 @@
-package io.github.harbordt.harbor;
+package io.github.harbordt.mapping;
 
 /**
  * Harbor's two audit tables, each with its own id sequence and so its own high-water mark (harbor-api.md §8.1):
@@ -26,8 +26,8 @@ public enum AuditStream {
         return watermark;
     }
 
-    /** The table Harbor writes new rows to. */
-    public static AuditStream current(HarborVersion version) {
-        return version.hasAuditLogExts() ? EXTS : LEGACY;
+    /** The table Harbor writes new rows to: the new one from 2.13 ({@code HarborVersion.hasAuditLogExts}). */
+    public static AuditStream current(boolean auditLogExts) {
+        return auditLogExts ? EXTS : LEGACY;
     }
 }

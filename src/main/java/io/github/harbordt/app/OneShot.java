@@ -1,13 +1,12 @@
-package io.github.harbordt.modes;
+package io.github.harbordt.app;
 
-import io.github.harbordt.config.Connector;
 import io.github.harbordt.config.HarborInstance;
 import io.github.harbordt.dynatrace.Batch;
 import io.github.harbordt.dynatrace.DeliveryRoutes;
 import io.github.harbordt.dynatrace.Sink;
-import io.github.harbordt.harbor.AuditRoutes;
-import io.github.harbordt.harbor.HarborRoutes;
+import io.github.harbordt.pipeline.AuditRoutes;
 import io.github.harbordt.pipeline.CycleResult;
+import io.github.harbordt.pipeline.HarborRoutes;
 import io.github.harbordt.pipeline.ScanCycles;
 import io.github.harbordt.state.DeadLetter;
 import io.github.harbordt.state.OutboxEntry;

@@ -1,13 +1,13 @@
-package io.github.harbordt.harbor;
+package io.github.harbordt.pipeline;
 
 import io.github.harbordt.dynatrace.DeliveryRoutes;
 import io.github.harbordt.dynatrace.MetricRoutes;
+import io.github.harbordt.harbor.HarborNotFoundException;
+import io.github.harbordt.harbor.HarborPages;
+import io.github.harbordt.harbor.HarborRequests;
+import io.github.harbordt.harbor.HarborRetryableException;
 import io.github.harbordt.notify.NotificationRoutes;
 import io.github.harbordt.notify.Notifications;
-import io.github.harbordt.pipeline.CycleMeters;
-import io.github.harbordt.pipeline.ScanCycles;
-import io.github.harbordt.pipeline.ScanEventsProcessor;
-import io.github.harbordt.pipeline.SystemInfo;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 
@@ -98,7 +98,7 @@ public class HarborRoutes extends RouteBuilder {
                 .bean(cycleMeters, "record")
                 .setBody(method(cycles, "funnelLines"))
                 .to(MetricRoutes.METRICS)
-                .bean(notifications, "cycleDone")
+                .process(e -> notifications.cycleDone(ScanCycle.of(e).scannedImages()))
                 .filter(constant(notifications.settings().enabled() && notifications.settings().afterEachCycle()))
                     .to(NotificationRoutes.TRIGGER)
                 .end();

@@ -1,4 +1,4 @@
-package io.github.harbordt.harbor;
+package io.github.harbordt.mapping;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;

@@ -1,4 +1,4 @@
-package io.github.harbordt.runtime;
+package io.github.harbordt.mapping;
 
 import java.util.List;
 

@@ -1,7 +1,6 @@
-package io.github.harbordt.config;
+package io.github.harbordt.app;
 
-import io.github.harbordt.modes.Mode;
-import io.github.harbordt.modes.OneShot;
+import io.github.harbordt.config.Settings;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 
