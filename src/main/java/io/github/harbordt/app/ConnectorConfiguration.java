@@ -12,19 +12,38 @@ public class ConnectorConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext ctx) throws Exception {
-        Settings settings = new Settings(key -> ctx.getPropertiesComponent().resolveProperty(key));
+        Settings settings = settings(ctx, "");
         Mode mode = Mode.parse(settings.string("connector.mode", "service"));
         if (settings.bool("camel.management.enabled", false)) {
             Ports.requireFree(settings.integer("camel.management.port", 9876), "camel.management.port", "MANAGEMENT_PORT "
                     + "(or switch health and metrics off with MANAGEMENT_ENABLED=false)");
         }
-        Connector connector = Connector.install(ctx, settings, Clock.systemUTC());
         if (mode == Mode.SERVICE) {
-            connector.schedule(ctx);
-            connector.receiveWebhooks(ctx);
+            addTo(ctx, settings);
             DropInRoutes.load(ctx, Path.of(settings.string("routes.dir", "routes")));
         } else {
-            ctx.addStartupListener(new OneShot(mode, connector, System.out));
+            ctx.addStartupListener(new OneShot(mode, Connector.install(ctx, settings, Clock.systemUTC()), System.out));
         }
+    }
+
+    /**
+     * Adds the connector in service mode to a CamelContext that already has routes and properties of its own, as an
+     * existing Camel application would (README, "Inside an existing Camel application"). Every setting is read with
+     * {@code prefix} in front, e.g. {@code harbor-dt.} for {@code harbor-dt.harbor.url}, so none of the host's own
+     * properties is taken for the connector's; an unset key takes the default the README documents.
+     */
+    public static Connector addTo(CamelContext ctx, String prefix) throws Exception {
+        return addTo(ctx, settings(ctx, prefix));
+    }
+
+    private static Connector addTo(CamelContext ctx, Settings settings) throws Exception {
+        Connector connector = Connector.install(ctx, settings, Clock.systemUTC());
+        connector.schedule(ctx);
+        connector.receiveWebhooks(ctx);
+        return connector;
+    }
+
+    private static Settings settings(CamelContext ctx, String prefix) {
+        return new Settings(key -> ctx.getPropertiesComponent().resolveProperty(prefix + key));
     }
 }

@@ -86,7 +86,7 @@ public final class OneShot implements StartupListener {
                 List<String> cycles = instance.audit().enabled()
                         ? List.of(HarborRoutes.SCAN_CYCLE, AuditRoutes.AUDIT_CYCLE) : List.of(HarborRoutes.SCAN_CYCLE);
                 for (String cycle : cycles) {
-                    CycleResult result = template.requestBodyAndHeader(cycle, null, ScanCycles.INSTANCE_HEADER,
+                    CycleResult result = template.requestBodyAndHeader(cycle, null, HarborInstance.HEADER,
                             instance.id(), CycleResult.class);
                     worst = Math.max(worst, result.exitCode());
                 }

@@ -16,6 +16,9 @@ public record HarborInstance(String id, String url, String username, String pass
                              int pageSize, int maxPages, Duration connectTimeout, Duration responseTimeout,
                              AuditSettings audit, Webhook webhook, FindingsFilter sendFindings) {
 
+    /** The one header naming the instance a piece of work belongs to, from its schedule to its batches. */
+    public static final String HEADER = "harborInstance";
+
     /** Harbor answers 422 to a larger {@code page_size}. */
     public static final int MAX_PAGE_SIZE = 100;
 

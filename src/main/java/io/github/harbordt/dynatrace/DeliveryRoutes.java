@@ -1,13 +1,16 @@
 package io.github.harbordt.dynatrace;
 
 import io.github.harbordt.config.DynatraceSettings;
+import io.github.harbordt.config.HarborInstance;
 import io.github.harbordt.mapping.LogLimits;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.processor.aggregate.AggregateController;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -25,6 +28,18 @@ public class DeliveryRoutes extends RouteBuilder {
     public static final String SECURITY_EVENTS = "direct:security-events";
     public static final String AUDIT_LOGS = "direct:audit-logs";
     public static final String DELIVER = "direct:deliver";
+    /**
+     * Extension points: a drop-in route from one of these receives every batch of mapped security events, or of audit
+     * log records, as the JSON array sent to Dynatrace (headers {@value #EXTENSION_INSTANCE} and {@value #EXTENSION_SINK}),
+     * once, when the batch is formed; on its own thread, so a slow or failing second destination never holds up
+     * Dynatrace. Without such a route nothing is sent there.
+     */
+    public static final String SECURITY_EVENTS_OUT = "direct:harbor-security-events-out";
+    public static final String AUDIT_LOGS_OUT = "direct:harbor-audit-logs-out";
+    /** Header of an extension's message: the Harbor instance id. */
+    public static final String EXTENSION_INSTANCE = HarborInstance.HEADER;
+    /** Header of an extension's message: the Dynatrace sink id ({@code security.events} or {@code logs}). */
+    public static final String EXTENSION_SINK = "harborSink";
     /** Body: the instance id whose due outbox entries are sent again, or null for every instance. */
     public static final String OUTBOX_DRAIN = "direct:dynatrace-outbox-drain";
 
@@ -34,6 +49,7 @@ public class DeliveryRoutes extends RouteBuilder {
     private final AggregateController auditLogsBatcher;
     private final ExecutorService deliveryPool;
     private final Outbox outbox;
+    private ProducerTemplate extensionTemplate;
 
     /**
      * @param deliveryPool sends completed batches; bounded and running in the caller when full, so a slow Dynatrace
@@ -59,6 +75,7 @@ public class DeliveryRoutes extends RouteBuilder {
                     .parallelProcessing().executorService(deliveryPool)
                     .completionTimeout(settings.batchTimeout().toMillis())
                     .completionTimeoutCheckerInterval(Math.min(1000, Math.max(100, settings.batchTimeout().toMillis() / 2)))
+                    .process(this::offerToExtensions).id("security-events-extension")
                     .to(DELIVER)
                 .end();
 
@@ -73,6 +90,7 @@ public class DeliveryRoutes extends RouteBuilder {
                     .aggregateController(auditLogsBatcher)
                     // a bound that always holds (a chunk has at least one record); preComplete does the real work
                     .completionSize(Math.min(settings.maxBatchRecords(), LogLimits.MAX_RECORDS))
+                    .process(this::offerToExtensions).id("audit-logs-extension")
                     .to(DELIVER)
                 .end();
 
@@ -122,6 +140,30 @@ public class DeliveryRoutes extends RouteBuilder {
         ProducerTemplate deliver = getContext().createProducerTemplate();
         from(OUTBOX_DRAIN).routeId("dynatrace-outbox-drain")
                 .process(e -> outbox.drain(e.getMessage().getBody(String.class), deliver, DELIVER)).id("outbox-drain");
+    }
+
+    /** Hands a copy of the batch to the extension route of its sink, if a drop-in route consumes it. */
+    private void offerToExtensions(Exchange exchange) {
+        Batch batch = exchange.getMessage().getBody(Batch.class);
+        String uri = batch.sink() == Sink.SECURITY_EVENTS ? SECURITY_EVENTS_OUT : AUDIT_LOGS_OUT;
+        CamelContext ctx = exchange.getContext();
+        boolean consumed = ctx.getRoutes().stream().anyMatch(r -> uri.equals(r.getEndpoint().getEndpointUri())
+                || uri.replace("direct:", "direct://").equals(r.getEndpoint().getEndpointUri()));
+        if (consumed) {
+            String json = new String(batch.toJsonArray(), StandardCharsets.UTF_8);
+            extensions(ctx).asyncSend(uri, e -> {
+                e.getMessage().setBody(json);
+                e.getMessage().setHeader(EXTENSION_INSTANCE, batch.instanceId());
+                e.getMessage().setHeader(EXTENSION_SINK, batch.sink().id());
+            });
+        }
+    }
+
+    private synchronized ProducerTemplate extensions(CamelContext ctx) {
+        if (extensionTemplate == null) {
+            extensionTemplate = ctx.createProducerTemplate();
+        }
+        return extensionTemplate;
     }
 
     /** Service mode: the outbox's due batches are sent again every {@code dynatrace.outbox.check-interval}. */

@@ -79,9 +79,9 @@ public class AuditCycles {
         this.guard = new CycleGuard(instances, ledger, Sink.LOGS, "audit cycle", instance -> instance.audit().enabled());
     }
 
-    /** Opens a cycle for the instance in the {@value ScanCycles#INSTANCE_HEADER} header; false when it must not run. */
+    /** Opens a cycle for the instance in the {@value HarborInstance#HEADER} header; false when it must not run. */
     public boolean begin(Exchange exchange) {
-        String id = exchange.getMessage().getHeader(ScanCycles.INSTANCE_HEADER, String.class);
+        String id = exchange.getMessage().getHeader(HarborInstance.HEADER, String.class);
         int waiting = outbox.waiting(id, Sink.LOGS);
         if (waiting > 0) {
             // rows are delivered in id order: newer ones wait in Harbor until the kept batches are through
@@ -274,7 +274,7 @@ public class AuditCycles {
 
     /** What a cycle that {@link #begin} did not open counts as: halted delivery, or an overlap in service mode. */
     public CycleResult notStarted(Exchange exchange) {
-        String id = exchange.getMessage().getHeader(ScanCycles.INSTANCE_HEADER, String.class);
+        String id = exchange.getMessage().getHeader(HarborInstance.HEADER, String.class);
         return outbox.waiting(id, Sink.LOGS) > 0 ? CycleResult.PENDING : guard.notStarted(exchange);
     }
 

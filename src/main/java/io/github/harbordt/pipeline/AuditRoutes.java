@@ -1,5 +1,6 @@
 package io.github.harbordt.pipeline;
 
+import io.github.harbordt.config.HarborInstance;
 import io.github.harbordt.dynatrace.DeliveryRoutes;
 import io.github.harbordt.harbor.HarborRequests;
 import org.apache.camel.builder.RouteBuilder;
@@ -25,7 +26,7 @@ public class AuditRoutes extends RouteBuilder {
         // the body ends as the cycle's CycleResult (pipeline.CycleResult)
         from(AUDIT_CYCLE).routeId("harbor-audit-cycle")
                 // log batches Dynatrace could not take earlier go first; while any wait, new rows wait in Harbor
-                .setBody(header(ScanCycles.INSTANCE_HEADER))
+                .setBody(header(HarborInstance.HEADER))
                 .to(DeliveryRoutes.OUTBOX_DRAIN).id("audit-cycle-outbox")
                 .choice()
                 .when(method(cycles, "begin"))

@@ -40,11 +40,11 @@ public final class CycleGuard {
     }
 
     /**
-     * The instance named in the {@value ScanCycles#INSTANCE_HEADER} header, marked running, with the exchange set up
+     * The instance named in the {@value HarborInstance#HEADER} header, marked running, with the exchange set up
      * for its Harbor calls and its batches; empty when the cycle must not run now.
      */
     public Optional<HarborInstance> open(Exchange exchange) {
-        String id = exchange.getMessage().getHeader(ScanCycles.INSTANCE_HEADER, String.class);
+        String id = exchange.getMessage().getHeader(HarborInstance.HEADER, String.class);
         Optional<HarborInstance> instance = attach(exchange, id);
         if (instance.isPresent() && !running.add(id)) {
             LOG.warn("Harbor '{}': {} skipped, the previous one is still running", id, kind);
@@ -76,7 +76,7 @@ public final class CycleGuard {
     }
 
     public CycleResult notStarted(Exchange exchange) {
-        String id = exchange.getMessage().getHeader(ScanCycles.INSTANCE_HEADER, String.class);
+        String id = exchange.getMessage().getHeader(HarborInstance.HEADER, String.class);
         return ledger.haltReason(id, sink).isPresent() ? CycleResult.HALTED : CycleResult.SKIPPED;
     }
 

@@ -1,5 +1,6 @@
 package io.github.harbordt.pipeline;
 
+import io.github.harbordt.config.HarborInstance;
 import io.github.harbordt.dynatrace.DeliveryRoutes;
 import io.github.harbordt.dynatrace.MetricRoutes;
 import io.github.harbordt.harbor.HarborNotFoundException;
@@ -61,7 +62,7 @@ public class HarborRoutes extends RouteBuilder {
                 .templateParameter("instance").templateParameter("task").templateParameter("schedule")
                 .templateParameter("target")
                 .from("quartz:harbor/{{instance}}-{{task}}?{{schedule}}&stateful=true&trigger.misfireInstruction=2")
-                .setHeader(ScanCycles.INSTANCE_HEADER, constant("{{instance}}"))
+                .setHeader(HarborInstance.HEADER, constant("{{instance}}"))
                 .to("{{target}}");
 
         // the body ends as the cycle's CycleResult (pipeline.CycleResult)
@@ -73,7 +74,7 @@ public class HarborRoutes extends RouteBuilder {
                         .to(GET).id("harbor-systeminfo")
                         .bean(systemInfo, "check")
                         // what Dynatrace could not take earlier goes before new work
-                        .setBody(header(ScanCycles.INSTANCE_HEADER))
+                        .setBody(header(HarborInstance.HEADER))
                         .to(DeliveryRoutes.OUTBOX_DRAIN).id("scan-cycle-outbox")
                         // and so do the artifacts earlier cycles could not read
                         .to("direct:harbor-pending-artifacts").id("scan-cycle-pending")

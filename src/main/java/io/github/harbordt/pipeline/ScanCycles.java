@@ -6,23 +6,23 @@ import io.github.harbordt.config.HarborInstance;
 import io.github.harbordt.dynatrace.Sink;
 import io.github.harbordt.harbor.ArtifactSelector;
 import io.github.harbordt.harbor.HarborPaging;
-import io.github.harbordt.mapping.ScannedArtifact;
-import io.github.harbordt.runtime.ImageAliases;
 import io.github.harbordt.harbor.HarborRequests;
 import io.github.harbordt.harbor.HarborRetryableException;
+import io.github.harbordt.mapping.ScannedArtifact;
+import io.github.harbordt.runtime.ImageAliases;
 import io.github.harbordt.state.PendingArtifact;
 import io.github.harbordt.state.PendingArtifactStore;
 import io.github.harbordt.state.ScanRef;
-import io.github.harbordt.state.StateStoreException;
 import io.github.harbordt.state.StateStore;
+import io.github.harbordt.state.StateStoreException;
 import org.apache.camel.Exchange;
 import org.apache.camel.processor.aggregate.AggregateController;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +41,6 @@ public class ScanCycles {
     /** The full name of the repository whose artifacts are listed; unset for a project-wide listing (Harbor 2.12+). */
     public static final String REPOSITORY_NAME = "harborRepositoryName";
     public static final String ARTIFACT = "harborArtifact";
-    public static final String INSTANCE_HEADER = "harborInstance";
     /** Exchange property: the pending artifact being tried again. */
     public static final String PENDING = "harborPendingArtifact";
     /** What every artifact read, list or single, asks Harbor for. */
@@ -74,7 +73,7 @@ public class ScanCycles {
     }
 
     /**
-     * Opens a cycle for the instance named in the {@value #INSTANCE_HEADER} header; false when delivery is halted or the
+     * Opens a cycle for the instance named in the {@value #HarborInstance.HEADER} header; false when delivery is halted or the
      * instance's previous cycle still runs.
      */
     public boolean begin(Exchange exchange) {

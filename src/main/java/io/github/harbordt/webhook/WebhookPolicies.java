@@ -53,7 +53,7 @@ public class WebhookPolicies {
 
     /** Sets the exchange up for the instance named in the header and returns its {@code /systeminfo} URL. */
     public String begin(Exchange exchange) {
-        HarborInstance instance = instances.get(exchange.getMessage().getHeader(ScanCycles.INSTANCE_HEADER, String.class));
+        HarborInstance instance = instances.get(exchange.getMessage().getHeader(HarborInstance.HEADER, String.class));
         Run run = new Run(instance);
         exchange.setProperty(HarborCycle.PROPERTY, run);
         exchange.setProperty(RUN, run);

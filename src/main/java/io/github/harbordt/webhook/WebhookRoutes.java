@@ -1,5 +1,6 @@
 package io.github.harbordt.webhook;
 
+import io.github.harbordt.config.HarborInstance;
 import io.github.harbordt.config.WebhookSettings;
 import io.github.harbordt.harbor.HarborPages;
 import io.github.harbordt.harbor.HarborRequests;
@@ -22,7 +23,7 @@ import java.util.List;
 public class WebhookRoutes extends RouteBuilder {
 
     public static final String RECEIVER_ROUTE = "harbor-webhook-receiver";
-    /** One pass over an instance's projects (header {@link ScanCycles#INSTANCE_HEADER}); body = what a dry run would change. */
+    /** One pass over an instance's projects (header {@link ScanCycles#HarborInstance.HEADER}); body = what a dry run would change. */
     public static final String POLICIES = "direct:harbor-webhook-policies";
 
     private final WebhookSettings settings;

@@ -1,6 +1,7 @@
 package io.github.harbordt.support;
 
 import io.github.harbordt.app.Connector;
+import io.github.harbordt.config.HarborInstance;
 import io.github.harbordt.config.Settings;
 import io.github.harbordt.pipeline.AuditRoutes;
 import io.github.harbordt.pipeline.CycleResult;
@@ -68,7 +69,7 @@ public final class ConnectorHarness implements AutoCloseable {
     }
 
     public CycleResult runCycle(String instanceId) {
-        return template.requestBodyAndHeader(HarborRoutes.SCAN_CYCLE, null, ScanCycles.INSTANCE_HEADER, instanceId,
+        return template.requestBodyAndHeader(HarborRoutes.SCAN_CYCLE, null, HarborInstance.HEADER, instanceId,
                 CycleResult.class);
     }
 
@@ -77,7 +78,7 @@ public final class ConnectorHarness implements AutoCloseable {
     }
 
     public CycleResult runAuditCycle() {
-        return template.requestBodyAndHeader(AuditRoutes.AUDIT_CYCLE, null, ScanCycles.INSTANCE_HEADER, "default",
+        return template.requestBodyAndHeader(AuditRoutes.AUDIT_CYCLE, null, HarborInstance.HEADER, "default",
                 CycleResult.class);
     }
 
