@@ -97,17 +97,17 @@ public final class Connector {
     private VertxPlatformHttpServer webhookServer;
 
     private Connector(CamelContext ctx, Settings s, Clock clock) throws Exception {
-        Path dataDir = Path.of(s.string("connector.data-dir", "data"));
+        Path dataDir = Path.of(s.string("connector.data-dir"));
         createDirectories(dataDir);
         Map<String, HarborInstance> configured = new LinkedHashMap<>();
-        for (String id : ids(s.string("harbor.instances", "default"))) {
+        for (String id : ids(s.string("harbor.instances"))) {
             configured.put(id, HarborInstance.load(id, s));
         }
         this.demo = startDemoIfUnconfigured(configured, clock);
         this.instances = Map.copyOf(configured);
         this.dynatrace = DynatraceSettings.load(s, dataDir);
-        this.database = new Database(s.string("state.jdbc-url", "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("connector")),
-                s.string("state.username", ""), s.string("state.password", ""));
+        this.database = new Database(s.optional("state.jdbc-url").orElse("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("connector")),
+                s.string("state.username"), s.string("state.password"));
         this.state = new StateStore(database);
         this.deadLetters = new DeadLetterStore(database);
         this.ledger = new DeliveryLedger(state);
@@ -128,7 +128,7 @@ public final class Connector {
         DefaultAggregateController auditBatcher = new DefaultAggregateController();
         this.pendingArtifacts = new PendingArtifactStore(database);
         this.cycles = new ScanCycles(instances, state, ledger, batcher, dynatrace,
-                s.duration("state.delivered-scan-retention", "7d"), runtimes.aliases(), pendingArtifacts, clock);
+                s.duration("state.delivered-scan-retention"), runtimes.aliases(), pendingArtifacts, clock);
         this.outboxSettings = OutboxSettings.load(s);
         this.outbox = new Outbox(new OutboxStore(database), deadLetters, outboxSettings, json, clock);
         this.audits = new AuditCycles(instances, state, deadLetters, ledger, auditBatcher, dynatrace,
@@ -136,7 +136,7 @@ public final class Connector {
 
         configureHttp(ctx);
         ExecutorService pool = ctx.getExecutorServiceManager()
-                .newFixedThreadPool(this, "harbor-fetch", s.integer("harbor.parallelism", 4));
+                .newFixedThreadPool(this, "harbor-fetch", s.integer("harbor.parallelism"));
         ctx.getRegistry().bind("harborPool", pool);
         for (HarborInstance instance : instances.values()) {
             ctx.addComponent(HarborRequests.componentName(instance), harborHttp(instance));
@@ -144,9 +144,9 @@ public final class Connector {
         ScanEventsProcessor mapping = new ScanEventsProcessor(new SecurityEventMapper(dynatrace.extraAttributes()), json,
                 deadLetters, ledger, runtimes, notifications, dynatrace);
         ctx.addRoutes(new DeliveryRoutes(dynatrace, new DynatraceRequests(dynatrace, ledger, deadLetters, outbox, json),
-                batcher, auditBatcher, deliveryPool(ctx, s.integer("dynatrace.delivery-threads", 2)), outbox));
+                batcher, auditBatcher, deliveryPool(ctx, s.integer("dynatrace.delivery-threads")), outbox));
         ctx.addRoutes(new HarborRoutes(cycles, new HarborRequests(json), new HarborPages(), mapping,
-                s.integer("harbor.retries", 3), s.duration("harbor.retry-delay", "2s"),
+                s.integer("harbor.retries"), s.duration("harbor.retry-delay"),
                 notifications));
         if (notifying.enabled()) {
             ctx.addRoutes(new NotificationRoutes(notifications, notifying, dynatrace));

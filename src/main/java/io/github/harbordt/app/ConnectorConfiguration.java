@@ -13,14 +13,14 @@ public class ConnectorConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext ctx) throws Exception {
         Settings settings = settings(ctx, "");
-        Mode mode = Mode.parse(settings.string("connector.mode", "service"));
-        if (settings.bool("camel.management.enabled", false)) {
-            Ports.requireFree(settings.integer("camel.management.port", 9876), "camel.management.port", "MANAGEMENT_PORT "
+        Mode mode = Mode.parse(settings.string("connector.mode"));
+        if (settings.bool("camel.management.enabled")) {
+            Ports.requireFree(settings.integer("camel.management.port"), "camel.management.port", "MANAGEMENT_PORT "
                     + "(or switch health and metrics off with MANAGEMENT_ENABLED=false)");
         }
         if (mode == Mode.SERVICE) {
             addTo(ctx, settings);
-            DropInRoutes.load(ctx, Path.of(settings.string("routes.dir", "routes")));
+            DropInRoutes.load(ctx, Path.of(settings.string("routes.dir")));
         } else {
             ctx.addStartupListener(new OneShot(mode, Connector.install(ctx, settings, Clock.systemUTC()), System.out));
         }

@@ -13,18 +13,18 @@ public record AuditSettings(boolean enabled, String cron, Duration interval, Dur
                             boolean legacyHistory, int pageSize, int maxRowsPerCycle, Duration timestampMaxAge) {
 
     static AuditSettings load(Settings s) {
-        int pageSize = s.integer("audit.page-size", HarborInstance.MAX_PAGE_SIZE);
+        int pageSize = s.integer("audit.page-size");
         if (pageSize < 1 || pageSize > HarborInstance.MAX_PAGE_SIZE) {
             throw new IllegalArgumentException("harbor.audit.page-size must be between 1 and 100; was " + pageSize);
         }
-        Duration maxAge = s.duration("audit.timestamp-max-age", "23h");
+        Duration maxAge = s.duration("audit.timestamp-max-age");
         if (maxAge.compareTo(Duration.ofHours(24)) > 0) {
             throw new IllegalArgumentException("harbor.audit.timestamp-max-age must be at most 24h (Dynatrace drops older "
                     + "records); was " + maxAge);
         }
-        return new AuditSettings(s.bool("audit.enabled", true), s.string("audit.cron", ""), s.duration("audit.interval", "1m"),
-                s.duration("audit.look-back", "24h"), s.bool("audit.backfill", false), s.bool("audit.legacy-history", false),
-                pageSize, Math.max(pageSize, s.integer("audit.max-rows-per-cycle", 10_000)), maxAge);
+        return new AuditSettings(s.bool("audit.enabled"), s.string("audit.cron"), s.duration("audit.interval"),
+                s.duration("audit.look-back"), s.bool("audit.backfill"), s.bool("audit.legacy-history"),
+                pageSize, Math.max(pageSize, s.integer("audit.max-rows-per-cycle")), maxAge);
     }
 
     public String quartzSchedule() {

@@ -21,12 +21,12 @@ public record DynatraceSettings(String url, String token, String securityEventsP
 
     public static DynatraceSettings load(Settings s, Path dataDir) {
         String url = s.optional("dynatrace.url").map(u -> u.replaceAll("/+$", "")).orElse("");
-        String token = s.string("dynatrace.token", "");
+        String token = s.string("dynatrace.token");
         if (!url.isEmpty() && token.isEmpty()) {
             throw new IllegalArgumentException("dynatrace.url (DT_URL) is set but dynatrace.token (DT_TOKEN) is empty: "
                     + "create an access token with scopes openpipeline.events_security and logs.ingest and set DT_TOKEN");
         }
-        long maxBytes = s.longValue("dynatrace.batch.max-bytes", 9_500_000);
+        long maxBytes = s.longValue("dynatrace.batch.max-bytes");
         if (maxBytes < 1024 || maxBytes >= HARD_MAX_BYTES) {
             throw new IllegalArgumentException("dynatrace.batch.max-bytes must be between 1024 and 9999999, was " + maxBytes);
         }
@@ -35,14 +35,14 @@ public record DynatraceSettings(String url, String token, String securityEventsP
         s.optional("dynatrace.cost-center").ifPresent(v -> extra.put("dt.cost.costcenter", v));
         s.optional("dynatrace.cost-product").ifPresent(v -> extra.put("dt.cost.product", v));
         return new DynatraceSettings(url, token,
-                s.string("dynatrace.security-events-path", "/platform/ingest/v1/security.events"),
-                s.string("dynatrace.logs-path", "/api/v2/logs/ingest"),
-                s.string("dynatrace.metrics-path", "/api/v2/metrics/ingest"),
-                maxBytes, s.integer("dynatrace.batch.max-records", 5000), s.duration("dynatrace.batch.timeout", "5s"),
-                s.duration("dynatrace.connect-timeout", "10s"), s.duration("dynatrace.response-timeout", "60s"),
-                s.integer("dynatrace.retry.max-redeliveries", 3), s.duration("dynatrace.retry.initial-delay", "1s"),
-                s.duration("dynatrace.retry.max-delay", "5m"), s.duration("dynatrace.settle-timeout", "30m"),
-                Path.of(s.string("dynatrace.dry-run-dir", dataDir.resolve("dry-run").toString())), Map.copyOf(extra));
+                s.string("dynatrace.security-events-path"),
+                s.string("dynatrace.logs-path"),
+                s.string("dynatrace.metrics-path"),
+                maxBytes, s.integer("dynatrace.batch.max-records"), s.duration("dynatrace.batch.timeout"),
+                s.duration("dynatrace.connect-timeout"), s.duration("dynatrace.response-timeout"),
+                s.integer("dynatrace.retry.max-redeliveries"), s.duration("dynatrace.retry.initial-delay"),
+                s.duration("dynatrace.retry.max-delay"), s.duration("dynatrace.settle-timeout"),
+                Path.of(s.optional("dynatrace.dry-run-dir").orElse(dataDir.resolve("dry-run").toString())), Map.copyOf(extra));
     }
 
     /** Records reach the batcher in chunks of a quarter batch, so merged batches still come out three quarters full. */

@@ -43,28 +43,28 @@ public record HarborInstance(String id, String url, String username, String pass
         if (!url.isEmpty() && !url.matches("(?i)https?://[^/]+.*")) {
             throw new IllegalArgumentException("harbor." + id + ".url (or HARBOR_URL) must look like https://harbor.example.com, was: " + url);
         }
-        int pageSize = s.integer("page-size", MAX_PAGE_SIZE);
+        int pageSize = s.integer("page-size");
         if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
             throw new IllegalArgumentException("harbor.page-size must be between 1 and 100 (Harbor answers 422 above 100, "
                     + "and 0 would mean an unbounded page); was " + pageSize);
         }
-        String minSeverity = s.string("min-severity", "NONE").toUpperCase(Locale.ROOT);
+        String minSeverity = s.string("min-severity").toUpperCase(Locale.ROOT);
         RiskLevel min;
         try {
             min = RiskLevel.valueOf(minSeverity);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("harbor.min-severity must be one of CRITICAL, HIGH, MEDIUM, LOW, NONE; was " + minSeverity);
         }
-        return new HarborInstance(id, url, s.string("username", ""), s.string("password", ""),
+        return new HarborInstance(id, url, s.string("username"), s.string("password"),
                 s.optional("registry").orElse(url.isEmpty() ? "" : hostOf(url)),
-                s.string("cron", ""), s.duration("interval", "10m"), s.duration("look-back", "24h"),
-                s.duration("overlap", "10m"), s.bool("backfill", false),
-                new NameFilter(s.string("projects.include", ""), s.string("projects.exclude", "")),
-                new NameFilter(s.string("repositories.include", ""), s.string("repositories.exclude", "")),
-                min, pageSize, s.integer("max-pages", 10_000), s.duration("connect-timeout", "10s"),
-                s.duration("response-timeout", "60s"), AuditSettings.load(s),
-                new Webhook(s.string("webhook.secret", ""), policyMode(id, s.string("webhook.policy", "off"))),
-                FindingsFilter.parse(property(id, "send-findings"), s.string("send-findings", "all")));
+                s.string("cron"), s.duration("interval"), s.duration("look-back"),
+                s.duration("overlap"), s.bool("backfill"),
+                new NameFilter(s.string("projects.include"), s.string("projects.exclude")),
+                new NameFilter(s.string("repositories.include"), s.string("repositories.exclude")),
+                min, pageSize, s.integer("max-pages"), s.duration("connect-timeout"),
+                s.duration("response-timeout"), AuditSettings.load(s),
+                new Webhook(s.string("webhook.secret"), policyMode(id, s.string("webhook.policy"))),
+                FindingsFilter.parse(property(id, "send-findings"), s.string("send-findings")));
     }
 
     /** The same instance pointed at the built-in demo registry. */

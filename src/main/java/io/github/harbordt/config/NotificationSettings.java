@@ -47,43 +47,43 @@ public record NotificationSettings(boolean enabled, NotificationRules rules, Lis
      *                     {@code notifications.dynatrace-ui-url} says otherwise
      */
     public static NotificationSettings load(Settings s, String productionStage, boolean dryRun, String dynatraceUrl) {
-        String level = s.string("notifications.min-risk-level", "CRITICAL").toUpperCase(Locale.ROOT);
+        String level = s.string("notifications.min-risk-level").toUpperCase(Locale.ROOT);
         RiskLevel threshold;
         try {
             threshold = RiskLevel.valueOf(level);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("notifications.min-risk-level must be one of CRITICAL, HIGH, MEDIUM, LOW; was " + level);
         }
-        Duration newWithin = s.duration("notifications.new-within", "24h");
-        Duration retention = s.duration("notifications.retention", "30d");
+        Duration newWithin = s.duration("notifications.new-within");
+        Duration retention = s.duration("notifications.retention");
         if (retention.compareTo(Duration.ofDays(7)) < 0) {
             throw new IllegalArgumentException("notifications.retention must be at least 7d: a vulnerability seen in the "
                     + "last seven days is not new; was " + retention);
         }
-        List<String> channels = Arrays.stream(s.string("notifications.channels", dryRun ? "local" : "").split(","))
+        List<String> channels = Arrays.stream(s.optional("notifications.channels").orElse(dryRun ? "local" : "").split(","))
                 .map(String::trim).filter(c -> !c.isEmpty()).toList();
         for (String c : channels) {
             if (!c.matches("[a-z0-9-]+")) {
                 throw new IllegalArgumentException("notifications.channels: '" + c + "' is not a channel name (a-z, 0-9, -)");
             }
         }
-        NotificationSettings settings = new NotificationSettings(s.bool("notifications.enabled", true),
-                new NotificationRules(threshold, newWithin, retention, s.bool("notifications.require-running", true),
-                        s.bool("notifications.require-production", true), productionStage),
-                channels, s.string("notifications.cron", "0 0 8 * * ?"), s.bool("notifications.after-each-cycle", false),
-                s.integer("notifications.retries", 3), s.duration("notifications.retry-delay", "2s"),
-                Math.max(1, s.integer("notifications.max-attempts", 5)), s.string("notifications.webhook.url", ""),
-                s.string("notifications.webhook.auth-header", ""), s.string("notifications.slack.url", ""),
-                s.string("notifications.teams.url", ""),
-                new Jira(s.string("notifications.jira.url", "").replaceAll("/+$", ""), s.string("notifications.jira.project", ""),
-                        s.string("notifications.jira.issue-type", "Bug"),
-                        Arrays.stream(s.string("notifications.jira.labels", "security,harbor").split(","))
+        NotificationSettings settings = new NotificationSettings(s.bool("notifications.enabled"),
+                new NotificationRules(threshold, newWithin, retention, s.bool("notifications.require-running"),
+                        s.bool("notifications.require-production"), productionStage),
+                channels, s.string("notifications.cron"), s.bool("notifications.after-each-cycle"),
+                s.integer("notifications.retries"), s.duration("notifications.retry-delay"),
+                Math.max(1, s.integer("notifications.max-attempts")), s.string("notifications.webhook.url"),
+                s.string("notifications.webhook.auth-header"), s.string("notifications.slack.url"),
+                s.string("notifications.teams.url"),
+                new Jira(s.string("notifications.jira.url").replaceAll("/+$", ""), s.string("notifications.jira.project"),
+                        s.string("notifications.jira.issue-type"),
+                        Arrays.stream(s.string("notifications.jira.labels").split(","))
                                 .map(String::trim).filter(l -> !l.isEmpty()).toList(),
-                        s.string("notifications.jira.user", ""), s.string("notifications.jira.token", ""),
-                        s.string("notifications.jira.search-path", "/rest/api/2/search")),
-                s.string("notifications.dynatrace.event-type", "CUSTOM_INFO"),
-                s.string("notifications.dynatrace.path", "/api/v2/events/ingest"),
-                s.string("notifications.dynatrace-ui-url", dynatraceUrl.contains(".live.dynatrace.com")
+                        s.string("notifications.jira.user"), s.string("notifications.jira.token"),
+                        s.string("notifications.jira.search-path")),
+                s.string("notifications.dynatrace.event-type"),
+                s.string("notifications.dynatrace.path"),
+                s.optional("notifications.dynatrace-ui-url").orElse(dynatraceUrl.contains(".live.dynatrace.com")
                         ? dynatraceUrl.replace(".live.dynatrace.com", ".apps.dynatrace.com") : "").replaceAll("/+$", ""));
         settings.requireUrl("webhook", settings.webhookUrl(), "notifications.webhook.url");
         settings.requireUrl("slack", settings.slackUrl(), "notifications.slack.url");

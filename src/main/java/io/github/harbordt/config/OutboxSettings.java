@@ -14,9 +14,9 @@ import java.time.Duration;
 public record OutboxSettings(Duration initialDelay, Duration maxDelay, Duration maxAge, Duration checkInterval) {
 
     public static OutboxSettings load(Settings s) {
-        return new OutboxSettings(s.duration("dynatrace.outbox.initial-delay", "10s"),
-                s.duration("dynatrace.outbox.max-delay", "5m"), s.duration("dynatrace.outbox.max-age", "7d"),
-                s.duration("dynatrace.outbox.check-interval", "5s"));
+        return new OutboxSettings(s.duration("dynatrace.outbox.initial-delay"),
+                s.duration("dynatrace.outbox.max-delay"), s.duration("dynatrace.outbox.max-age"),
+                s.duration("dynatrace.outbox.check-interval"));
     }
 
     /** The wait after {@code attempts} failed attempts: doubling from the initial delay, capped, never below Retry-After. */

@@ -26,20 +26,20 @@ public record RuntimeSettings(List<Cluster> clusters, Duration refreshInterval, 
 
     public static RuntimeSettings load(Settings s) {
         List<Cluster> clusters = new ArrayList<>();
-        for (String name : list(s.string("runtime.clusters", ""))) {
+        for (String name : list(s.string("runtime.clusters"))) {
             if (!name.matches("[a-zA-Z0-9_.-]+")) {
                 throw new IllegalArgumentException("runtime.clusters: '" + name + "' is not a valid name (letters, digits, . - _)");
             }
             Settings c = s.scoped("runtime." + name, "runtime");
-            clusters.add(new Cluster(name, c.string("kubeconfig", ""), c.string("context", ""), c.string("pods-file", ""),
-                    list(c.string("namespaces", "")),
-                    new StageRules(c.string("stage-label", ""),
-                            StageRules.parse("runtime." + name + ".namespace-stages", c.string("namespace-stages", "")),
-                            c.string("default-stage", "")),
-                    Math.max(1, c.integer("page-size", 500)), c.duration("request-timeout", "30s")));
+            clusters.add(new Cluster(name, c.string("kubeconfig"), c.string("context"), c.string("pods-file"),
+                    list(c.string("namespaces")),
+                    new StageRules(c.string("stage-label"),
+                            StageRules.parse("runtime." + name + ".namespace-stages", c.string("namespace-stages")),
+                            c.string("default-stage")),
+                    Math.max(1, c.integer("page-size")), c.duration("request-timeout")));
         }
-        return new RuntimeSettings(List.copyOf(clusters), s.duration("runtime.refresh-interval", "2m"),
-                s.string("runtime.production-stage", "production"), s.duration("runtime.first-listing-wait", "30s"));
+        return new RuntimeSettings(List.copyOf(clusters), s.duration("runtime.refresh-interval"),
+                s.string("runtime.production-stage"), s.duration("runtime.first-listing-wait"));
     }
 
     public boolean enabled() {

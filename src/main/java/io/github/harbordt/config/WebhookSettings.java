@@ -20,20 +20,20 @@ public record WebhookSettings(boolean enabled, String host, int port, String pat
                               String publicUrl, String policyName, Duration policyInterval) {
 
     public static WebhookSettings load(Settings s) {
-        String path = "/" + s.string("webhook.path", "/harbor/webhook").replaceAll("^/+|/+$", "");
+        String path = "/" + s.string("webhook.path").replaceAll("^/+|/+$", "");
         if (!path.matches("/[A-Za-z0-9._~/-]*")) {
             throw new IllegalArgumentException("webhook.path must be a plain URL path such as /harbor/webhook; was " + path);
         }
-        int port = s.integer("webhook.port", 8090);
+        int port = s.integer("webhook.port");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("webhook.port must be between 0 and 65535; was " + port);
         }
-        return new WebhookSettings(s.bool("webhook.enabled", false), s.string("webhook.host", "0.0.0.0"), port, path,
-                s.longValue("webhook.max-body-size", 1_048_576), Math.max(1, s.integer("webhook.queue-size", 1000)),
-                Math.max(1, s.integer("webhook.threads", 4)), s.duration("webhook.max-batch-delay", "1s"),
-                Math.max(0, s.integer("webhook.recheck-attempts", 5)), s.duration("webhook.recheck-delay", "2s"),
-                s.string("webhook.public-url", "").replaceAll("/+$", ""), s.string("webhook.policy-name", "dynatrace-connector"),
-                s.duration("webhook.policy-interval", "1h"));
+        return new WebhookSettings(s.bool("webhook.enabled"), s.string("webhook.host"), port, path,
+                s.longValue("webhook.max-body-size"), Math.max(1, s.integer("webhook.queue-size")),
+                Math.max(1, s.integer("webhook.threads")), s.duration("webhook.max-batch-delay"),
+                Math.max(0, s.integer("webhook.recheck-attempts")), s.duration("webhook.recheck-delay"),
+                s.string("webhook.public-url").replaceAll("/+$", ""), s.string("webhook.policy-name"),
+                s.duration("webhook.policy-interval"));
     }
 
     public String policySchedule() {

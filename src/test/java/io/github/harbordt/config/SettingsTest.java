@@ -41,7 +41,7 @@ class SettingsTest {
                 .hasMessageContaining("HARBOR_URL");
         assertThatThrownBy(() -> HarborInstance.load("default", of(Map.of("harbor.min-severity", "severe"))))
                 .hasMessageContaining("harbor.min-severity");
-        assertThatThrownBy(() -> of(Map.of("harbor.interval", "soon")).duration("harbor.interval", "10m"))
+        assertThatThrownBy(() -> of(Map.of("harbor.interval", "soon")).duration("harbor.interval"))
                 .hasMessageContaining("harbor.interval");
         assertThatThrownBy(() -> DynatraceSettings.load(of(Map.of("dynatrace.url", "https://x.live.dynatrace.com")), java.nio.file.Path.of("d")))
                 .hasMessageContaining("DT_TOKEN").hasMessageContaining("openpipeline.events_security");
@@ -60,5 +60,17 @@ class SettingsTest {
         assertThat(dry.dryRun()).isTrue();
         assertThat(dry.dryRunDir()).isEqualTo(java.nio.file.Path.of("data", "dry-run"));
         assertThat(dry.securityEventsPath()).isEqualTo("/platform/ingest/v1/security.events");
+    }
+
+    @Test
+    void defaultsComeFromTheDocumentedPropertiesFileAndAnUndocumentedKeyFails() {
+        Settings none = of(Map.of());
+        assertThat(none.duration("harbor.interval")).isEqualTo(Duration.ofMinutes(10));
+        assertThat(none.string("harbor.url")).as("{{env:HARBOR_URL:}} outside Camel: the default after the name").isEmpty();
+        assertThat(none.string("connector.mode")).isEqualTo("service");
+        assertThat(none.scoped("harbor.prod", "harbor").integer("page-size")).isEqualTo(100);
+        assertThat(of(Map.of("harbor.interval", "5m")).duration("harbor.interval")).isEqualTo(Duration.ofMinutes(5));
+        assertThatThrownBy(() -> none.string("harbor.no-such-key")).hasMessageContaining("harbor.no-such-key")
+                .hasMessageContaining("config/application.properties");
     }
 }
