@@ -10,13 +10,11 @@ import io.github.harbordt.mapping.AuditStream;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -27,13 +25,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -46,23 +39,18 @@ import java.util.regex.Pattern;
  * registry names ({@code harbor-api.md} §11): the project-wide artifact list, {@code repository_name} and
  * {@code artifact_type} on artifacts only from 2.12, {@code /auditlog-exts} from 2.13, the vendor {@code status} of a
  * vulnerability from 2.14, both report formats by default from 2.6 (1.0 only before). Serves the demo registry,
- * the tests and the benchmark. Faults (status codes, delays) can be injected per request path.
+ * and, extended with fault injection in {@code src/test}, the tests and the benchmark.
  */
-public final class HarborSimulator implements AutoCloseable {
+public class HarborSimulator implements AutoCloseable {
 
     private static final Pattern REPO_ARTIFACTS = Pattern.compile("/api/v2\\.0/projects/([^/]+)/repositories/([^/]+)/artifacts");
     private static final Pattern PROJECT_ARTIFACTS = Pattern.compile("/api/v2\\.0/projects/([^/]+)/artifacts");
     private static final Pattern REPOSITORIES = Pattern.compile("/api/v2\\.0/projects/([^/]+)/repositories");
-    private static final Pattern POLICIES = Pattern.compile("/api/v2\\.0/projects/([^/]+)/webhook/policies(?:/(\\d+))?");
     private static final Pattern ARTIFACT = Pattern.compile("/api/v2\\.0/projects/([^/]+)/repositories/([^/]+)/artifacts/([^/]+)");
     private static final Pattern REPORT = Pattern.compile(
             "/api/v2\\.0/projects/([^/]+)/repositories/([^/]+)/artifacts/([^/]+)/additions/vulnerabilities");
     private static final DateTimeFormatter API_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
             .withZone(ZoneOffset.UTC);
-
-    /** An injected answer for requests whose path (with query) matches. */
-    private record Fault(Predicate<String> matches, int status, Duration delay, String retryAfter, AtomicLong remaining) {
-    }
 
     static {
         // Harbor (Go) and Dynatrace answer with TCP_NODELAY; without it the JDK server's header and body segments
@@ -71,15 +59,9 @@ public final class HarborSimulator implements AutoCloseable {
     }
 
     private final SimulatedRegistry registry;
-    private final ObjectMapper json = new ObjectMapper();
+    protected final ObjectMapper json = new ObjectMapper();
     private final HttpServer server;
     private final ExecutorService executor;
-    private final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<String> requestLog = new ConcurrentLinkedQueue<>();
-    private final AtomicLong requests = new AtomicLong();
-    private final ConcurrentLinkedQueue<Runnable> afterAuditPage = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<Gathering> gatherings = new ConcurrentLinkedQueue<>();
-    private volatile boolean logRequests = true;
 
     public HarborSimulator(SimulatedRegistry registry) throws IOException {
         this.registry = registry;
@@ -102,77 +84,32 @@ public final class HarborSimulator implements AutoCloseable {
         return registry;
     }
 
-    public long requestCount() {
-        return requests.get();
-    }
-
-    /** Paths (with raw query) of the requests served, in order; off for the benchmark. */
-    public List<String> requestLog() {
-        return new ArrayList<>(requestLog);
-    }
-
-    public void logRequests(boolean on) {
-        this.logRequests = on;
-    }
-
     /**
-     * The next {@code times} requests whose path contains {@code pathPart} get {@code status} after {@code delay}; status
-     * 200 answers with JSON cut off in the middle.
+     * Answers the request itself and returns true, or leaves it to the registry (false): the tests' fake Harbor injects
+     * faults and records requests here. Called before anything else of the request is read.
      */
-    public void fail(String pathPart, int times, int status, Duration delay, String retryAfter) {
-        faults.add(new Fault(p -> p.contains(pathPart), status, delay, retryAfter, new AtomicLong(times)));
+    protected boolean intercept(HttpExchange ex, String path, String rawQuery) throws IOException, InterruptedException {
+        return false;
     }
 
-    /** Runs {@code action} once the next audit page's rows are chosen, before they are sent (rows written while paging). */
-    public void afterAuditPage(Runnable action) {
-        afterAuditPage.add(action);
+    /** Called once an audit page's rows are chosen, before they are sent. */
+    protected void auditPageChosen() {
     }
 
-    /**
-     * Holds the next {@code parties} requests whose path contains {@code pathPart} until all of them arrived, then
-     * answers them normally: two readers of the same thing are made to meet.
-     */
-    public void gather(String pathPart, int parties) {
-        gatherings.add(new Gathering(pathPart, new CountDownLatch(parties), new AtomicLong(parties)));
-    }
-
-    private record Gathering(String pathPart, CountDownLatch arrived, AtomicLong remaining) {
-    }
-
-    public void clearFaults() {
-        faults.clear();
+    /** Answers what the registry does not serve, and returns whether it did; otherwise the request gets 404. */
+    protected boolean routeMore(HttpExchange ex, String path, Map<String, String> query, String rawQuery,
+                                boolean authenticated) throws IOException {
+        return false;
     }
 
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
             String path = ex.getRequestURI().getRawPath();
             String rawQuery = ex.getRequestURI().getRawQuery();
-            requests.incrementAndGet();
-            if (logRequests) {
-                requestLog.add(path + (rawQuery == null ? "" : "?" + rawQuery));
-            }
             String requestId = ex.getRequestHeaders().getFirst("X-Request-Id");
             ex.getResponseHeaders().set("X-Request-Id", requestId == null ? "generated" : requestId);
-            for (Fault f : faults) {
-                if (f.matches().test(path) && f.remaining().getAndDecrement() > 0) {
-                    if (!f.delay().isZero()) {
-                        Thread.sleep(f.delay().toMillis()); // the simulated slowness itself, not a test wait
-                    }
-                    if (f.retryAfter() != null) {
-                        ex.getResponseHeaders().set("Retry-After", f.retryAfter());
-                    }
-                    send(ex, f.status(), f.status() == 200 ? "{\"application/vnd.security.vulnerability.report; version=1.1\":"
-                            + "{\"vulnerabilities\":[{\"id\":\"CVE-" // cut off mid-answer
-                            : f.status() >= 500 ? "<html><body><h1>" + f.status() + " Gateway Time-out</h1></body></html>"
-                            : error("UNKNOWN", "injected"));
-                    return;
-                }
-            }
-            for (Gathering g : gatherings) {
-                if (path.contains(g.pathPart()) && g.remaining().getAndDecrement() > 0) {
-                    g.arrived().countDown();
-                    g.arrived().await(10, TimeUnit.SECONDS);
-                }
+            if (intercept(ex, path, rawQuery)) {
+                return;
             }
             Map<String, String> query = query(rawQuery);
             boolean authenticated = authenticated(ex);
@@ -216,14 +153,8 @@ public final class HarborSimulator implements AutoCloseable {
                     items.add(auditRow(r, table));
                 }
             }
-            // rows written after this page's query ran, before the connector asks for the next one
-            Runnable hook = afterAuditPage.poll();
-            if (hook != null) {
-                hook.run();
-            }
+            auditPageChosen();
             page(ex, path, query, rawQuery, items);
-        } else if ((m = POLICIES.matcher(path)).matches()) {
-            webhookPolicies(ex, m.group(1), m.group(2), query, rawQuery, authenticated);
         } else if (path.equals("/api/v2.0/projects")) {
             List<Object> items = new ArrayList<>();
             for (SimulatedRegistry.Project p : registry.projects()) {
@@ -292,79 +223,9 @@ public final class HarborSimulator implements AutoCloseable {
                 items.add(r);
             }
             page(ex, path, query, rawQuery, items);
-        } else {
+        } else if (!routeMore(ex, path, query, rawQuery, authenticated)) {
             send(ex, 404, error("NOT_FOUND", "no route for " + path));
         }
-    }
-
-    /** The policy API of one project: GET (paged list or one), POST (201 + Location), PUT (200), as Harbor answers. */
-    private void webhookPolicies(HttpExchange ex, String project, String id, Map<String, String> query, String rawQuery,
-                                 boolean authenticated) throws IOException {
-        SimulatedRegistry.Project p = registry.projectByName(decode(project));
-        if (!visible(p, authenticated)) {
-            send(ex, 404, error("NOT_FOUND", "project not found"));
-            return;
-        }
-        if (!registry.policyPermission()) {
-            send(ex, 403, error("FORBIDDEN", "forbidden"));
-            return;
-        }
-        List<Map<String, Object>> policies = registry.webhookPolicies(p.name());
-        String method = ex.getRequestMethod();
-        if ("GET".equals(method) && id == null) {
-            page(ex, "/api/v2.0/projects/" + project + "/webhook/policies", query, rawQuery, new ArrayList<>(policies));
-            return;
-        }
-        if ("POST".equals(method) && id == null) {
-            Map<String, Object> body = policyBody(ex);
-            if (body == null) {
-                return;
-            }
-            if (policies.stream().anyMatch(x -> x.get("name").equals(body.get("name")))) {
-                send(ex, 409, error("CONFLICT", "policy " + body.get("name") + " already exists"));
-                return;
-            }
-            long created = registry.addWebhookPolicy(p.name(), body);
-            ex.getResponseHeaders().set("Location", "/api/v2.0/projects/" + project + "/webhook/policies/" + created);
-            ex.sendResponseHeaders(201, -1);
-            return;
-        }
-        Map<String, Object> existing = id == null ? null : policies.stream()
-                .filter(x -> String.valueOf(x.get("id")).equals(id)).findFirst().orElse(null);
-        if (existing == null) {
-            send(ex, 404, error("NOT_FOUND", "policy not found"));
-        } else if ("GET".equals(method)) {
-            sendJson(ex, existing);
-        } else if ("PUT".equals(method)) {
-            Map<String, Object> body = policyBody(ex);
-            if (body != null) {
-                body.put("id", existing.get("id"));
-                body.put("project_id", p.id());
-                policies.set(policies.indexOf(existing), body);
-                send(ex, 200, "");
-            }
-        } else {
-            send(ex, 405, error("METHOD_NOT_ALLOWED", method));
-        }
-    }
-
-    /** The request's policy, or null after answering 400 when it lacks what Harbor requires. */
-    @SuppressWarnings("unchecked")
-    private Map<String, Object> policyBody(HttpExchange ex) throws IOException {
-        Map<String, Object> body;
-        try (InputStream in = ex.getRequestBody()) {
-            body = json.readValue(in, Map.class);
-        } catch (IOException e) {
-            send(ex, 400, error("BAD_REQUEST", "invalid JSON"));
-            return null;
-        }
-        Object targets = body.get("targets");
-        if (body.get("name") == null || !(targets instanceof List<?> list) || list.isEmpty()
-                || !(list.get(0) instanceof Map<?, ?> target) || target.get("address") == null) {
-            send(ex, 400, error("BAD_REQUEST", "name and targets[].address are required"));
-            return null;
-        }
-        return body;
     }
 
     private boolean projectArtifactListSupported() {
@@ -424,7 +285,7 @@ public final class HarborSimulator implements AutoCloseable {
         return m;
     }
 
-    private static boolean visible(SimulatedRegistry.Project p, boolean authenticated) {
+    protected static boolean visible(SimulatedRegistry.Project p, boolean authenticated) {
         return p != null && (authenticated || p.isPublic());
     }
 
@@ -439,7 +300,7 @@ public final class HarborSimulator implements AutoCloseable {
     }
 
     /** Harbor's offset paging: X-Total-Count, and a relative Link with the query written back unescaped. */
-    private void page(HttpExchange ex, String path, Map<String, String> query, String rawQuery, List<Object> items)
+    protected void page(HttpExchange ex, String path, Map<String, String> query, String rawQuery, List<Object> items)
             throws IOException {
         long page = Long.parseLong(query.getOrDefault("page", "1"));
         long size = Long.parseLong(query.getOrDefault("page_size", "10"));
@@ -634,7 +495,7 @@ public final class HarborSimulator implements AutoCloseable {
         return decode(rawProject) + "/" + decode(decode(rawRepository));
     }
 
-    private static String decode(String s) {
+    protected static String decode(String s) {
         return URLDecoder.decode(s, StandardCharsets.UTF_8);
     }
 
@@ -651,11 +512,11 @@ public final class HarborSimulator implements AutoCloseable {
         return q;
     }
 
-    private static String error(String code, String message) {
+    protected static String error(String code, String message) {
         return "{\"errors\":[{\"code\":\"" + code + "\",\"message\":\"" + message.replace("\n", "\\n") + "\"}]}\n";
     }
 
-    private void sendJson(HttpExchange ex, Object body) throws IOException {
+    protected void sendJson(HttpExchange ex, Object body) throws IOException {
         sendBytes(ex, json.writeValueAsBytes(body));
     }
 
@@ -667,7 +528,7 @@ public final class HarborSimulator implements AutoCloseable {
         }
     }
 
-    private static void send(HttpExchange ex, int status, String body) throws IOException {
+    protected static void send(HttpExchange ex, int status, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         if (!ex.getResponseHeaders().containsKey("Content-Type")) {
             ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");

@@ -1,8 +1,8 @@
 package io.github.harbordt.app;
 
-import io.github.harbordt.demo.HarborSimulator;
 import io.github.harbordt.demo.SimulatedRegistry;
 import io.github.harbordt.support.FakeDynatrace;
+import io.github.harbordt.support.FakeHarbor;
 import io.github.harbordt.support.LogCapture;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.AfterEach;
@@ -39,7 +39,7 @@ class ApplicationBootTest {
 
     @TempDir
     Path data;
-    private HarborSimulator harbor;
+    private FakeHarbor harbor;
     private FakeDynatrace dynatrace;
     private Main main;
     private Thread runner;
@@ -52,7 +52,7 @@ class ApplicationBootTest {
         for (int i = 0; i < 5; i++) {
             r.push("library/app-" + i, digest(i), "IMAGE", List.of("1"), success(Instant.now().minusSeconds(60), vulns(4)));
         }
-        harbor = new HarborSimulator(r);
+        harbor = new FakeHarbor(r);
         dynatrace = new FakeDynatrace(DT_TOKEN);
         try (ServerSocket free = new ServerSocket(0)) {
             managementPort = free.getLocalPort();

@@ -2,13 +2,13 @@ package io.github.harbordt.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.harbordt.demo.HarborSimulator;
 import io.github.harbordt.demo.SimulatedRegistry;
 import io.github.harbordt.dynatrace.DeliveryRoutes;
 import io.github.harbordt.mapping.AuditStream;
 import io.github.harbordt.pipeline.CycleResult;
 import io.github.harbordt.support.ConnectorHarness;
 import io.github.harbordt.support.FakeDynatrace;
+import io.github.harbordt.support.FakeHarbor;
 import io.github.harbordt.support.Registries;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
@@ -56,7 +56,7 @@ class ExtensionsTest {
     void theShippedSecondDestinationExampleReceivesEveryEventAndAuditRecordOnce() throws Exception {
         Files.createDirectories(data.resolve("routes"));
         Files.copy(Path.of("routes/examples/siem-file.camel.yaml"), data.resolve("routes/siem-file.camel.yaml"));
-        try (HarborSimulator harbor = new HarborSimulator(registry()); FakeDynatrace dynatrace = new FakeDynatrace("dt0c01.TESTTOKEN");
+        try (FakeHarbor harbor = new FakeHarbor(registry()); FakeDynatrace dynatrace = new FakeDynatrace("dt0c01.TESTTOKEN");
              ConnectorHarness connector = ConnectorHarness.start(data, harbor.url(), dynatrace.url(), Map.of())) {
             // as application.properties would define it for the example's file path
             connector.context().getPropertiesComponent().addOverrideProperty("connector.data-dir", data.toString());
@@ -92,7 +92,7 @@ class ExtensionsTest {
 
     @Test
     void theConnectorRunsInsideAnExistingCamelApplicationBesideItsRoutesWithItsOwnPropertyPrefix() throws Exception {
-        try (HarborSimulator harbor = new HarborSimulator(registry()); FakeDynatrace dynatrace = new FakeDynatrace("dt0c01.EMBEDDED");
+        try (FakeHarbor harbor = new FakeHarbor(registry()); FakeDynatrace dynatrace = new FakeDynatrace("dt0c01.EMBEDDED");
              CamelContext estate = new DefaultCamelContext()) {
             Properties p = new Properties();
             p.put("greeting", "hello");

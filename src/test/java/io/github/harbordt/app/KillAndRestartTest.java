@@ -2,9 +2,9 @@ package io.github.harbordt.app;
 
 import io.github.harbordt.Application;
 import io.github.harbordt.demo.DemoRegistry;
-import io.github.harbordt.demo.HarborSimulator;
 import io.github.harbordt.demo.SimulatedRegistry;
 import io.github.harbordt.support.FakeDynatrace;
+import io.github.harbordt.support.FakeHarbor;
 import io.github.harbordt.support.Registries;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,7 +41,7 @@ class KillAndRestartTest {
         for (int i = 0; i < 30; i++) {
             r.push("library/app-" + i, digest(i), "IMAGE", List.of("1"), success(Instant.now().minusSeconds(60), vulns(20)));
         }
-        try (HarborSimulator harbor = new HarborSimulator(r); FakeDynatrace dynatrace = new FakeDynatrace("dt0c01.KILLTEST")) {
+        try (FakeHarbor harbor = new FakeHarbor(r); FakeDynatrace dynatrace = new FakeDynatrace("dt0c01.KILLTEST")) {
             dynatrace.delay(Duration.ofMillis(250));
             Process first = connector(harbor, dynatrace);
             await().atMost(Duration.ofSeconds(60)).until(() -> dynatrace.requests().size() >= 3);
@@ -60,7 +60,7 @@ class KillAndRestartTest {
         }
     }
 
-    private Process connector(HarborSimulator harbor, FakeDynatrace dynatrace) throws Exception {
+    private Process connector(FakeHarbor harbor, FakeDynatrace dynatrace) throws Exception {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                 "-cp", System.getProperty("java.class.path"),

@@ -2,7 +2,6 @@ package io.github.harbordt.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.harbordt.demo.DemoRegistry;
-import io.github.harbordt.demo.HarborSimulator;
 import io.github.harbordt.demo.SimulatedRegistry;
 import io.github.harbordt.harbor.ReportParser;
 import io.github.harbordt.mapping.ScanSummary;
@@ -12,6 +11,7 @@ import io.github.harbordt.mapping.Vulnerability;
 import io.github.harbordt.pipeline.CycleResult;
 import io.github.harbordt.support.ConnectorHarness;
 import io.github.harbordt.support.FakeDynatrace;
+import io.github.harbordt.support.FakeHarbor;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
 import org.junit.jupiter.api.Test;
@@ -108,7 +108,7 @@ class ScanPipelineBenchmark {
     private Round round(int artifacts, int findings, Path dataDir) throws Exception {
         SimulatedRegistry registry = DemoRegistry.synthetic(artifacts, findings, Instant.now());
         long expectedEvents = (long) artifacts * (findings + 1);
-        try (HarborSimulator harbor = new HarborSimulator(registry); FakeDynatrace dynatrace = new FakeDynatrace("dt0c01.BENCH")) {
+        try (FakeHarbor harbor = new FakeHarbor(registry); FakeDynatrace dynatrace = new FakeDynatrace("dt0c01.BENCH")) {
             harbor.logRequests(false);
             dynatrace.keepEvents(false);
             ConnectorHarness connector = ConnectorHarness.start(dataDir, harbor.url(), dynatrace.url(),
@@ -158,7 +158,7 @@ class ScanPipelineBenchmark {
     }
 
     /** The same reports parsed, mapped and serialised in one thread, without HTTP or Camel; report generation untimed. */
-    private static double floor(HarborSimulator harbor, SimulatedRegistry registry) throws Exception {
+    private static double floor(FakeHarbor harbor, SimulatedRegistry registry) throws Exception {
         ObjectMapper json = new ObjectMapper();
         SecurityEventMapper mapper = new SecurityEventMapper(Map.of());
         long nanos = 0;

@@ -1,10 +1,10 @@
 package io.github.harbordt.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.harbordt.demo.HarborSimulator;
 import io.github.harbordt.demo.SimulatedRegistry;
 import io.github.harbordt.support.ConnectorHarness;
 import io.github.harbordt.support.FakeDynatrace;
+import io.github.harbordt.support.FakeHarbor;
 import io.github.harbordt.support.HarborWebhooks;
 import io.github.harbordt.support.Registries;
 import org.apache.logging.log4j.Level;
@@ -53,7 +53,7 @@ class WebhookLatencyBenchmark {
             artifacts.add(registry.push("library/app-" + i, Registries.digest(i), "IMAGE", List.of("1." + i),
                     Registries.success(Instant.now(), Registries.vulns(20))));
         }
-        try (HarborSimulator harbor = new HarborSimulator(registry); FakeDynatrace dynatrace = new FakeDynatrace("dt0c01.TESTTOKEN")) {
+        try (FakeHarbor harbor = new FakeHarbor(registry); FakeDynatrace dynatrace = new FakeDynatrace("dt0c01.TESTTOKEN")) {
             harbor.logRequests(false);
             ConnectorHarness connector = ConnectorHarness.start(data, harbor.url(), dynatrace.url(), Map.of(
                     "webhook.enabled", "true", "webhook.host", "127.0.0.1", "webhook.port", "0",

@@ -1,8 +1,8 @@
 package io.github.harbordt.blackbox;
 
-import io.github.harbordt.demo.HarborSimulator;
 import io.github.harbordt.demo.SimulatedRegistry;
 import io.github.harbordt.support.FakeDynatrace;
+import io.github.harbordt.support.FakeHarbor;
 import io.github.harbordt.support.Registries;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +34,7 @@ class DynatraceOutageIT {
             r.push("library/app-" + i, Registries.digest(i), "IMAGE", List.of("1"),
                     Registries.success(Instant.now().minusSeconds(300), Registries.vulns(5)));
         }
-        try (HarborSimulator harbor = new HarborSimulator(r); FakeDynatrace dynatrace = new FakeDynatrace("dt0c01.OUTAGE")) {
+        try (FakeHarbor harbor = new FakeHarbor(r); FakeDynatrace dynatrace = new FakeDynatrace("dt0c01.OUTAGE")) {
             dynatrace.down();
             try (PackagedJar connector = PackagedJar.start(work, PackagedJar.connecting(harbor, dynatrace))) {
                 assertThat(connector.awaitLine("' cycle pending", Duration.ofSeconds(60))).contains("queued_for_retry=18");

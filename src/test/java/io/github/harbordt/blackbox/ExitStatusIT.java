@@ -1,8 +1,8 @@
 package io.github.harbordt.blackbox;
 
-import io.github.harbordt.demo.HarborSimulator;
 import io.github.harbordt.demo.SimulatedRegistry;
 import io.github.harbordt.support.FakeDynatrace;
+import io.github.harbordt.support.FakeHarbor;
 import io.github.harbordt.support.Registries;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,7 +27,7 @@ class ExitStatusIT {
     @TempDir
     Path work;
     private SimulatedRegistry registry;
-    private HarborSimulator harbor;
+    private FakeHarbor harbor;
     private FakeDynatrace dynatrace;
 
     @BeforeEach
@@ -36,7 +36,7 @@ class ExitStatusIT {
         registry.project("library", false);
         registry.push("library/app", Registries.digest(1), "IMAGE", List.of("1"),
                 Registries.success(Instant.now().minusSeconds(60), Registries.vulns(3)));
-        harbor = new HarborSimulator(registry);
+        harbor = new FakeHarbor(registry);
         dynatrace = new FakeDynatrace("dt0c01.EXITSTATUS");
     }
 

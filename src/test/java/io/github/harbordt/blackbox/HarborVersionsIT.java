@@ -1,7 +1,7 @@
 package io.github.harbordt.blackbox;
 
-import io.github.harbordt.demo.HarborSimulator;
 import io.github.harbordt.support.FakeDynatrace;
+import io.github.harbordt.support.FakeHarbor;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
@@ -30,7 +30,7 @@ class HarborVersionsIT {
     @FieldSource("VERSIONS")
     void everyScanFindingAndAuditRowArrivesOnce(String version) throws Exception {
         FieldRegistry field = FieldRegistry.of(version, Instant.now());
-        try (HarborSimulator harbor = new HarborSimulator(field.registry());
+        try (FakeHarbor harbor = new FakeHarbor(field.registry());
              FakeDynatrace dynatrace = new FakeDynatrace("dt0c01.FIELDTEST")) {
             Map<String, String> env = PackagedJar.connecting(harbor, dynatrace, "CONNECTOR_MODE", "once");
             try (PackagedJar first = PackagedJar.start(work, env)) {

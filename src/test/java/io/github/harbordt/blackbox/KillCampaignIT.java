@@ -1,10 +1,10 @@
 package io.github.harbordt.blackbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.harbordt.demo.HarborSimulator;
 import io.github.harbordt.demo.SimulatedRegistry;
 import io.github.harbordt.mapping.AuditStream;
 import io.github.harbordt.support.FakeDynatrace;
+import io.github.harbordt.support.FakeHarbor;
 import io.github.harbordt.support.Registries;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,7 +51,7 @@ class KillCampaignIT {
         Files.createDirectories(work.resolve("config"));
         // small batches (a documented key), so that a kill finds several in flight and many delivered
         Files.writeString(work.resolve("config/application.properties"), "dynatrace.batch.max-records = " + BATCH_RECORDS + "\n");
-        try (HarborSimulator harbor = new HarborSimulator(r); FakeDynatrace dynatrace = new FakeDynatrace("dt0c01.KILLS")) {
+        try (FakeHarbor harbor = new FakeHarbor(r); FakeDynatrace dynatrace = new FakeDynatrace("dt0c01.KILLS")) {
             dynatrace.delay(Duration.ofMillis(150));
             List<String> lines = new ArrayList<>();
             for (int kill = 1; kill <= KILLS; kill++) {

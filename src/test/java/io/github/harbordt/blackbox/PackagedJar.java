@@ -1,7 +1,8 @@
 package io.github.harbordt.blackbox;
 
-import io.github.harbordt.demo.HarborSimulator;
 import io.github.harbordt.support.FakeDynatrace;
+import io.github.harbordt.support.FakeHarbor;
+import org.awaitility.core.ConditionTimeoutException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,8 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import org.awaitility.core.ConditionTimeoutException;
 
 import static org.awaitility.Awaitility.await;
 
@@ -44,7 +43,7 @@ public final class PackagedJar implements AutoCloseable {
      * The variables the README's "Connecting a real Harbor and Dynatrace" tells a user to set, for these fakes, plus
      * {@code more} as name, value pairs (each documented in the README too).
      */
-    public static Map<String, String> connecting(HarborSimulator harbor, FakeDynatrace dynatrace, String... more) {
+    public static Map<String, String> connecting(FakeHarbor harbor, FakeDynatrace dynatrace, String... more) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("HARBOR_URL", harbor.url());
         env.put("HARBOR_USERNAME", harbor.registry().robotName());

@@ -1,8 +1,8 @@
 package io.github.harbordt.blackbox;
 
-import io.github.harbordt.demo.HarborSimulator;
 import io.github.harbordt.demo.SimulatedRegistry;
 import io.github.harbordt.support.FakeDynatrace;
+import io.github.harbordt.support.FakeHarbor;
 import io.github.harbordt.support.Registries;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +33,7 @@ class PoisonArtifactIT {
             r.push("library/app-" + i, Registries.digest(i), "IMAGE", List.of("1"),
                     Registries.success(Instant.now().minusSeconds(300), Registries.vulns(4)));
         }
-        try (HarborSimulator harbor = new HarborSimulator(r); FakeDynatrace dynatrace = new FakeDynatrace("dt0c01.POISON")) {
+        try (FakeHarbor harbor = new FakeHarbor(r); FakeDynatrace dynatrace = new FakeDynatrace("dt0c01.POISON")) {
             harbor.fail("/app-5/artifacts/" + Registries.digest(5) + "/additions", 1000, 500, Duration.ZERO, null);
             harbor.fail("/app-9/artifacts/" + Registries.digest(9) + "/additions", 1000, 200, Duration.ZERO, null);
             Map<String, String> env = PackagedJar.connecting(harbor, dynatrace, "CONNECTOR_MODE", "once");

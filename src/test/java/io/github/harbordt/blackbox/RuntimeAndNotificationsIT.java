@@ -3,11 +3,11 @@ package io.github.harbordt.blackbox;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesListBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.github.harbordt.demo.HarborSimulator;
 import io.github.harbordt.demo.SimulatedRegistry;
 import io.github.harbordt.runtime.Pods;
 import io.github.harbordt.support.FakeChannel;
 import io.github.harbordt.support.FakeDynatrace;
+import io.github.harbordt.support.FakeHarbor;
 import io.github.harbordt.support.Registries;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,7 +61,7 @@ class RuntimeAndNotificationsIT {
                 runtime.prod.pods-file = pods.json
                 notifications.after-each-cycle = true
                 """);
-        try (HarborSimulator harbor = new HarborSimulator(r); FakeDynatrace dynatrace = new FakeDynatrace("dt0c01.EVENTSONLY");
+        try (FakeHarbor harbor = new FakeHarbor(r); FakeDynatrace dynatrace = new FakeDynatrace("dt0c01.EVENTSONLY");
              FakeChannel channel = new FakeChannel("ok")) {
             dynatrace.scopes("openpipeline.events_security");
             String output;

@@ -1,9 +1,9 @@
 package io.github.harbordt.blackbox;
 
-import io.github.harbordt.demo.HarborSimulator;
 import io.github.harbordt.demo.SimulatedRegistry;
 import io.github.harbordt.harbor.HarborVersion;
 import io.github.harbordt.support.FakeDynatrace;
+import io.github.harbordt.support.FakeHarbor;
 import io.github.harbordt.support.HarborWebhooks;
 import io.github.harbordt.support.Registries;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,7 +54,7 @@ class ServiceModeIT {
                       steps:
                         - log: "drop-in heartbeat"
                 """);
-        try (HarborSimulator harbor = new HarborSimulator(r); FakeDynatrace dynatrace = new FakeDynatrace("dt0c01.SERVICE");
+        try (FakeHarbor harbor = new FakeHarbor(r); FakeDynatrace dynatrace = new FakeDynatrace("dt0c01.SERVICE");
              PackagedJar connector = PackagedJar.start(work, PackagedJar.connecting(harbor, dynatrace,
                      "WEBHOOK_ENABLED", "true", "HARBOR_WEBHOOK_SECRET", SECRET))) {
             connector.awaitLine("' cycle delivered", Duration.ofSeconds(60));

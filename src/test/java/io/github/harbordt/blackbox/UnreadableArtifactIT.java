@@ -1,9 +1,9 @@
 package io.github.harbordt.blackbox;
 
-import io.github.harbordt.demo.HarborSimulator;
 import io.github.harbordt.demo.SimulatedRegistry;
 import io.github.harbordt.harbor.ReportMimeTypes;
 import io.github.harbordt.support.FakeDynatrace;
+import io.github.harbordt.support.FakeHarbor;
 import io.github.harbordt.support.Registries;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,7 +37,7 @@ class UnreadableArtifactIT {
         SimulatedRegistry.Artifact broken = r.push("team/broken", Registries.digest(9), "IMAGE", List.of("1"),
                 new SimulatedRegistry.Scan(null, "Success", hourAgo.minusSeconds(30), hourAgo, ReportMimeTypes.V1_1,
                         "Trivy", "Aqua Security", "v0.56.2", 1, () -> Registries.vulns(1)));
-        try (HarborSimulator harbor = new HarborSimulator(r); FakeDynatrace dynatrace = new FakeDynatrace("dt0c01.UNREADABLE")) {
+        try (FakeHarbor harbor = new FakeHarbor(r); FakeDynatrace dynatrace = new FakeDynatrace("dt0c01.UNREADABLE")) {
             Map<String, String> env = PackagedJar.connecting(harbor, dynatrace, "CONNECTOR_MODE", "once");
             try (PackagedJar first = PackagedJar.start(work, env)) {
                 assertThat(first.exitStatus(Duration.ofSeconds(90))).as(first.output()).isEqualTo(2);

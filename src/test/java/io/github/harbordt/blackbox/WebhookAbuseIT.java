@@ -1,8 +1,8 @@
 package io.github.harbordt.blackbox;
 
-import io.github.harbordt.demo.HarborSimulator;
 import io.github.harbordt.demo.SimulatedRegistry;
 import io.github.harbordt.support.FakeDynatrace;
+import io.github.harbordt.support.FakeHarbor;
 import io.github.harbordt.support.HarborWebhooks;
 import io.github.harbordt.support.Registries;
 import org.junit.jupiter.api.Test;
@@ -39,7 +39,7 @@ class WebhookAbuseIT {
         r.project("library", false);
         SimulatedRegistry.Artifact app = r.push("library/app", Registries.digest(1), "IMAGE", List.of("1"),
                 Registries.success(Instant.now().minusSeconds(60), Registries.vulns(1)));
-        try (HarborSimulator harbor = new HarborSimulator(r); FakeDynatrace dynatrace = new FakeDynatrace("dt0c01.ABUSE");
+        try (FakeHarbor harbor = new FakeHarbor(r); FakeDynatrace dynatrace = new FakeDynatrace("dt0c01.ABUSE");
              PackagedJar connector = PackagedJar.start(work, PackagedJar.connecting(harbor, dynatrace,
                      "WEBHOOK_ENABLED", "true", "HARBOR_WEBHOOK_SECRET", SECRET))) {
             connector.awaitLine("' cycle delivered", Duration.ofSeconds(60));

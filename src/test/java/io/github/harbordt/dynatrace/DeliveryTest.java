@@ -3,13 +3,13 @@ package io.github.harbordt.dynatrace;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.harbordt.app.Mode;
 import io.github.harbordt.app.OneShot;
-import io.github.harbordt.demo.HarborSimulator;
 import io.github.harbordt.demo.SimulatedRegistry;
 import io.github.harbordt.pipeline.CycleResult;
 import io.github.harbordt.state.DeadLetter;
 import io.github.harbordt.state.StateStore;
 import io.github.harbordt.support.ConnectorHarness;
 import io.github.harbordt.support.FakeDynatrace;
+import io.github.harbordt.support.FakeHarbor;
 import io.github.harbordt.support.MutableClock;
 import io.github.harbordt.support.Registries;
 import org.junit.jupiter.api.AfterEach;
@@ -39,7 +39,7 @@ class DeliveryTest {
     @TempDir
     Path data;
     private FakeDynatrace dynatrace;
-    private HarborSimulator harbor;
+    private FakeHarbor harbor;
     private ConnectorHarness connector;
 
     @BeforeEach
@@ -50,7 +50,7 @@ class DeliveryTest {
         for (int i = 0; i < 10; i++) {
             r.push("library/app-" + i, digest(i), "IMAGE", List.of("1"), success(Instant.now().minusSeconds(60), vulns(9)));
         }
-        harbor = new HarborSimulator(r);
+        harbor = new FakeHarbor(r);
     }
 
     @AfterEach

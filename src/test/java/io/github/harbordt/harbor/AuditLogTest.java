@@ -2,7 +2,6 @@ package io.github.harbordt.harbor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.harbordt.demo.HarborSimulator;
 import io.github.harbordt.demo.SimulatedRegistry;
 import io.github.harbordt.mapping.AuditStream;
 import io.github.harbordt.mapping.LogLimits;
@@ -10,6 +9,7 @@ import io.github.harbordt.pipeline.CycleResult;
 import io.github.harbordt.state.DeadLetter;
 import io.github.harbordt.support.ConnectorHarness;
 import io.github.harbordt.support.FakeDynatrace;
+import io.github.harbordt.support.FakeHarbor;
 import io.github.harbordt.support.LogCapture;
 import io.github.harbordt.support.Registries;
 import org.junit.jupiter.api.AfterEach;
@@ -41,7 +41,7 @@ class AuditLogTest {
     private final Instant now = Instant.now();
     private final ObjectMapper json = new ObjectMapper();
     private FakeDynatrace dynatrace;
-    private HarborSimulator harbor;
+    private FakeHarbor harbor;
     private SimulatedRegistry registry;
     private ConnectorHarness connector;
 
@@ -63,7 +63,7 @@ class AuditLogTest {
 
     private void harbor(String version) throws Exception {
         registry = Registries.empty(version);
-        harbor = new HarborSimulator(registry);
+        harbor = new FakeHarbor(registry);
     }
 
     private void start(Map<String, String> overrides) throws Exception {

@@ -1,13 +1,13 @@
 package io.github.harbordt.harbor;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.harbordt.demo.HarborSimulator;
 import io.github.harbordt.demo.SimulatedRegistry;
 import io.github.harbordt.pipeline.CycleResult;
 import io.github.harbordt.state.DeadLetter;
 import io.github.harbordt.state.StateStore;
 import io.github.harbordt.support.ConnectorHarness;
 import io.github.harbordt.support.FakeDynatrace;
+import io.github.harbordt.support.FakeHarbor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +39,7 @@ class ScanCrawlTest {
     Path data;
     private final Instant now = Instant.now();
     private FakeDynatrace dynatrace;
-    private HarborSimulator harbor;
+    private FakeHarbor harbor;
     private ConnectorHarness connector;
 
     @BeforeEach
@@ -60,7 +60,7 @@ class ScanCrawlTest {
 
     private SimulatedRegistry registry(String version) throws Exception {
         SimulatedRegistry r = io.github.harbordt.support.Registries.empty(version);
-        harbor = new HarborSimulator(r);
+        harbor = new FakeHarbor(r);
         r.project("library", true);
         r.project("team", false);
         return r;
@@ -297,7 +297,7 @@ class ScanCrawlTest {
         SimulatedRegistry b = io.github.harbordt.support.Registries.empty("v2.10.0-12345678");
         b.project("apps", false);
         b.push("apps/api", digest(2), "IMAGE", List.of("1"), success(now.minusSeconds(60), vulns(4)));
-        try (HarborSimulator second = new HarborSimulator(b)) {
+        try (FakeHarbor second = new FakeHarbor(b)) {
             start(Map.of("harbor.instances", "a,b", "harbor.a.url", harbor.url(), "harbor.b.url", second.url(),
                     "harbor.b.registry", "registry.b.example", "harbor.b.min-severity", "CRITICAL"));
 

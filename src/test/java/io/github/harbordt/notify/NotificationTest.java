@@ -7,13 +7,13 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.github.harbordt.app.DropInRoutes;
 import io.github.harbordt.app.Mode;
 import io.github.harbordt.app.OneShot;
-import io.github.harbordt.demo.HarborSimulator;
 import io.github.harbordt.demo.SimulatedRegistry;
 import io.github.harbordt.pipeline.CycleResult;
 import io.github.harbordt.state.SightingStore;
 import io.github.harbordt.support.ConnectorHarness;
 import io.github.harbordt.support.FakeChannel;
 import io.github.harbordt.support.FakeDynatrace;
+import io.github.harbordt.support.FakeHarbor;
 import io.github.harbordt.support.FakeJira;
 import io.github.harbordt.support.MutableClock;
 import io.github.harbordt.support.Registries;
@@ -57,7 +57,7 @@ class NotificationTest {
     private FakeChannel webhook;
     private FakeChannel slack;
     private SimulatedRegistry registry;
-    private HarborSimulator harbor;
+    private FakeHarbor harbor;
     private ConnectorHarness connector;
 
     @BeforeEach
@@ -67,7 +67,7 @@ class NotificationTest {
         slack = new FakeChannel("ok");
         registry = Registries.empty("v2.13.1-a1b2c3d4");
         registry.project("shop", false);
-        harbor = new HarborSimulator(registry);
+        harbor = new FakeHarbor(registry);
         // api runs in production, worker in staging; old runs nowhere
         Files.writeString(data.resolve("pods.json"), Serialization.asJson(new KubernetesListBuilder().withItems(
                 namespace("prod-shop", Map.of()), namespace("staging-shop", Map.of()),

@@ -6,11 +6,11 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodListBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.github.harbordt.demo.HarborSimulator;
 import io.github.harbordt.demo.SimulatedRegistry;
 import io.github.harbordt.pipeline.CycleResult;
 import io.github.harbordt.support.ConnectorHarness;
 import io.github.harbordt.support.FakeDynatrace;
+import io.github.harbordt.support.FakeHarbor;
 import io.github.harbordt.support.LogCapture;
 import io.github.harbordt.support.Registries;
 import org.junit.jupiter.api.AfterEach;
@@ -52,7 +52,7 @@ class RuntimeContextTest {
     private final Instant now = Instant.now();
     private KubernetesMockServer kubernetes;
     private FakeDynatrace dynatrace;
-    private HarborSimulator harbor;
+    private FakeHarbor harbor;
     private ConnectorHarness connector;
 
     @BeforeEach
@@ -70,7 +70,7 @@ class RuntimeContextTest {
         push(registry, "team/tagonly", 5, "Critical");
         SimulatedRegistry.Artifact index = push(registry, "team/multi", 10, "Critical");
         registry.children(index, List.of(digest(11), digest(12)));
-        harbor = new HarborSimulator(registry);
+        harbor = new FakeHarbor(registry);
     }
 
     @AfterEach

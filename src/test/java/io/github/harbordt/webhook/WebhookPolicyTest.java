@@ -1,9 +1,9 @@
 package io.github.harbordt.webhook;
 
-import io.github.harbordt.demo.HarborSimulator;
 import io.github.harbordt.demo.SimulatedRegistry;
 import io.github.harbordt.support.ConnectorHarness;
 import io.github.harbordt.support.FakeDynatrace;
+import io.github.harbordt.support.FakeHarbor;
 import io.github.harbordt.support.LogCapture;
 import io.github.harbordt.support.Registries;
 import org.junit.jupiter.api.AfterEach;
@@ -27,7 +27,7 @@ class WebhookPolicyTest {
     @TempDir
     Path data;
     private FakeDynatrace dynatrace;
-    private HarborSimulator harbor;
+    private FakeHarbor harbor;
     private SimulatedRegistry registry;
     private ConnectorHarness connector;
 
@@ -38,7 +38,7 @@ class WebhookPolicyTest {
         registry.project("library", false);
         registry.project("team", false);
         registry.project("sandbox", false);
-        harbor = new HarborSimulator(registry);
+        harbor = new FakeHarbor(registry);
     }
 
     @AfterEach

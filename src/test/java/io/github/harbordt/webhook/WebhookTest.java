@@ -1,15 +1,15 @@
 package io.github.harbordt.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.harbordt.demo.HarborSimulator;
 import io.github.harbordt.demo.SimulatedRegistry;
 import io.github.harbordt.dynatrace.Sink;
 import io.github.harbordt.pipeline.CycleResult;
 import io.github.harbordt.support.ConnectorHarness;
 import io.github.harbordt.support.FakeDynatrace;
-import io.github.harbordt.support.HarborWebhooks;
+import io.github.harbordt.support.FakeHarbor;
 import io.github.harbordt.support.HarborWebhooks.Format;
 import io.github.harbordt.support.HarborWebhooks.Quirk;
+import io.github.harbordt.support.HarborWebhooks;
 import io.github.harbordt.support.LogCapture;
 import io.github.harbordt.support.Registries;
 import org.junit.jupiter.api.AfterEach;
@@ -48,7 +48,7 @@ class WebhookTest {
     Path data;
     private final Instant now = Instant.now();
     private FakeDynatrace dynatrace;
-    private HarborSimulator harbor;
+    private FakeHarbor harbor;
     private SimulatedRegistry registry;
     private ConnectorHarness connector;
     private HarborWebhooks webhooks;
@@ -58,7 +58,7 @@ class WebhookTest {
         dynatrace = new FakeDynatrace("dt0c01.TESTTOKEN");
         registry = Registries.empty("v2.13.1-a1b2c3d4");
         registry.project("library", false);
-        harbor = new HarborSimulator(registry);
+        harbor = new FakeHarbor(registry);
     }
 
     @AfterEach
