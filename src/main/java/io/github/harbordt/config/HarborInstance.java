@@ -16,7 +16,10 @@ public record HarborInstance(String id, String url, String username, String pass
                              int pageSize, int maxPages, Duration connectTimeout, Duration responseTimeout,
                              AuditSettings audit, Webhook webhook, FindingsFilter sendFindings) {
 
-    /** The one header naming the instance a piece of work belongs to, from its schedule to its batches. */
+    /**
+     * The one name of the instance id a piece of work belongs to, from its schedule (a header) to its batches (an
+     * exchange property: Harbor calls clear the headers).
+     */
     public static final String HEADER = "harborInstance";
 
     /** Harbor answers 422 to a larger {@code page_size}. */

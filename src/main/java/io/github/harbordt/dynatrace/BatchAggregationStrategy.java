@@ -1,5 +1,6 @@
 package io.github.harbordt.dynatrace;
 
+import io.github.harbordt.config.HarborInstance;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
 
@@ -11,7 +12,6 @@ import org.apache.camel.Exchange;
  */
 public class BatchAggregationStrategy implements AggregationStrategy {
 
-    public static final String INSTANCE = "connectorInstance";
 
     private final Sink sink;
     private final long maxBytes;
@@ -27,7 +27,7 @@ public class BatchAggregationStrategy implements AggregationStrategy {
     public Exchange aggregate(Exchange oldExchange, Exchange newExchange) {
         Batch chunk = newExchange.getMessage().getBody(Batch.class);
         if (oldExchange == null) {
-            Batch batch = Batch.of(newExchange.getProperty(INSTANCE, String.class), sink);
+            Batch batch = Batch.of(newExchange.getProperty(HarborInstance.HEADER, String.class), sink);
             batch.addAll(chunk);
             newExchange.getMessage().setBody(batch);
             return newExchange;

@@ -68,7 +68,7 @@ public class DeliveryRoutes extends RouteBuilder {
     @Override
     public void configure() {
         from(SECURITY_EVENTS).routeId("security-events-batcher")
-                .aggregate(exchangeProperty(BatchAggregationStrategy.INSTANCE),
+                .aggregate(exchangeProperty(HarborInstance.HEADER),
                         new BatchAggregationStrategy(Sink.SECURITY_EVENTS, settings.maxBatchBytes(), settings.maxBatchRecords()))
                     .id("security-events-aggregator")
                     .aggregateController(securityEventsBatcher)
@@ -83,7 +83,7 @@ public class DeliveryRoutes extends RouteBuilder {
         // leave one at a time on the audit cycle's own thread: no delivery pool and no completion timeout; a batch ends
         // when the next chunk would not fit (preComplete) or when the cycle forces it at its end.
         from(AUDIT_LOGS).routeId("audit-logs-batcher")
-                .aggregate(exchangeProperty(BatchAggregationStrategy.INSTANCE),
+                .aggregate(exchangeProperty(HarborInstance.HEADER),
                         new BatchAggregationStrategy(Sink.LOGS, Math.min(settings.maxBatchBytes(), LogLimits.MAX_REQUEST_BYTES),
                                 Math.min(settings.maxBatchRecords(), LogLimits.MAX_RECORDS)))
                     .id("audit-logs-aggregator")

@@ -71,7 +71,7 @@ public final class CycleGuard {
             return Optional.empty();
         }
         exchange.setProperty(ScanCycles.ENDPOINT, HarborRequests.endpointUri(instance));
-        exchange.setProperty(BatchAggregationStrategy.INSTANCE, id);
+        exchange.setProperty(HarborInstance.HEADER, id);
         return Optional.of(instance);
     }
 

@@ -1,6 +1,7 @@
 package io.github.harbordt.dynatrace;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.harbordt.config.HarborInstance;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -51,7 +52,7 @@ class BatchingTest {
 
     private static Exchange exchange(CamelContext ctx, String json) {
         Exchange e = new DefaultExchange(ctx);
-        e.setProperty(BatchAggregationStrategy.INSTANCE, "inst");
+        e.setProperty(HarborInstance.HEADER, "inst");
         e.getMessage().setBody(new Batch("inst", Sink.SECURITY_EVENTS, List.of(event(json)), null));
         return e;
     }
