@@ -15,7 +15,9 @@ import io.github.harbordt.state.PendingArtifactStore;
 import io.github.harbordt.state.ScanRef;
 import io.github.harbordt.state.StateStore;
 import io.github.harbordt.state.StateStoreException;
+import org.apache.camel.Body;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.apache.camel.processor.aggregate.AggregateController;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,8 +97,8 @@ public class ScanCycles {
         return true;
     }
 
-    public String projectsUrl(Exchange exchange) {
-        return ScanCycle.of(exchange).instance().apiBase() + "/projects?page=1&page_size=" + ScanCycle.of(exchange).instance().pageSize();
+    public String projectsUrl(@ExchangeProperty(ScanCycle.PROPERTY) ScanCycle cycle) {
+        return cycle.instance().apiBase() + "/projects?page=1&page_size=" + cycle.instance().pageSize();
     }
 
     /** Keeps the project if the filters want it, remembering its name and id for the artifacts below it. */
@@ -112,8 +114,8 @@ public class ScanCycles {
     }
 
     /** Since 2.12 one paged call lists a whole project; before that, repositories are listed first. */
-    public boolean projectWideListing(Exchange exchange) {
-        return ScanCycle.of(exchange).version().hasProjectArtifactList();
+    public boolean projectWideListing(@ExchangeProperty(ScanCycle.PROPERTY) ScanCycle cycle) {
+        return cycle.version().hasProjectArtifactList();
     }
 
     public String projectArtifactsUrl(Exchange exchange) {
@@ -125,9 +127,9 @@ public class ScanCycles {
     }
 
     /** Keeps the repository if the filters want it; the artifact list then only covers wanted repositories. */
-    public boolean repository(Exchange exchange) {
-        String name = exchange.getMessage().getBody(JsonNode.class).path("name").asText("");
-        return !name.isEmpty() && ScanCycle.of(exchange).instance().repositories().accepts(name);
+    public boolean repository(@Body JsonNode repository, @ExchangeProperty(ScanCycle.PROPERTY) ScanCycle cycle) {
+        String name = repository.path("name").asText("");
+        return !name.isEmpty() && cycle.instance().repositories().accepts(name);
     }
 
     public String repositoryArtifactsUrl(Exchange exchange) {
@@ -138,9 +140,8 @@ public class ScanCycles {
                 + HarborPaging.repositorySegment(project, repository) + "/artifacts");
     }
 
-    public String reportUrl(Exchange exchange) {
-        ScannedArtifact a = exchange.getProperty(ARTIFACT, ScannedArtifact.class);
-        return ScanCycle.of(exchange).instance().apiBase() + "/projects/" + HarborPaging.encode(a.projectName())
+    public String reportUrl(@ExchangeProperty(ARTIFACT) ScannedArtifact a, @ExchangeProperty(ScanCycle.PROPERTY) ScanCycle cycle) {
+        return cycle.instance().apiBase() + "/projects/" + HarborPaging.encode(a.projectName())
                 + "/repositories/" + HarborPaging.repositorySegment(a.projectName(), a.repository())
                 + "/artifacts/" + a.digest() + "/additions/vulnerabilities";
     }
@@ -223,8 +224,7 @@ public class ScanCycles {
     }
 
     /** The instance's pending artifacts, tried before the crawl. */
-    public List<PendingArtifact> pendingArtifacts(Exchange exchange) {
-        ScanCycle cycle = ScanCycle.of(exchange);
+    public List<PendingArtifact> pendingArtifacts(@ExchangeProperty(ScanCycle.PROPERTY) ScanCycle cycle) {
         List<PendingArtifact> list = pending.list(cycle.instance().id());
         list.forEach(p -> cycle.triedPending(p.repository(), p.digest()));
         return list;
@@ -284,8 +284,8 @@ public class ScanCycles {
     }
 
     /** Only a successful scan has a report to read; a failed or stopped one is sent as its scan event alone. */
-    public boolean successful(Exchange exchange) {
-        return exchange.getProperty(ARTIFACT, ScannedArtifact.class).scan().successful();
+    public boolean successful(@ExchangeProperty(ARTIFACT) ScannedArtifact artifact) {
+        return artifact.scan().successful();
     }
 
     public static ScanRef scanRef(ScanCycle cycle, ScannedArtifact a) {
@@ -323,9 +323,9 @@ public class ScanCycles {
      * The cycle's alert-reduction funnel as Dynatrace metric lines: one gauge per step, so a chart shows the steps
      * side by side over time.
      */
-    public String funnelLines(Exchange exchange) {
-        CycleStats s = ScanCycle.of(exchange).stats();
-        String id = ScanCycle.of(exchange).instance().id();
+    public String funnelLines(@ExchangeProperty(ScanCycle.PROPERTY) ScanCycle cycle) {
+        CycleStats s = cycle.stats();
+        String id = cycle.instance().id();
         long[] values = {s.funnelAll.get(), s.funnelCritical.get(), s.funnelRunning.get(), s.funnelProduction.get()};
         String[] steps = {"all", "critical", "running", "production"};
         StringBuilder lines = new StringBuilder();
