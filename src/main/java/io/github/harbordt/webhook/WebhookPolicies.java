@@ -9,6 +9,7 @@ import io.github.harbordt.pipeline.CycleStats;
 import io.github.harbordt.pipeline.HarborCycle;
 import io.github.harbordt.pipeline.ScanCycles;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,8 +63,8 @@ public class WebhookPolicies {
         return instance.apiBase() + "/systeminfo";
     }
 
-    public String projectsUrl(Exchange exchange) {
-        HarborInstance instance = run(exchange).instance();
+    public String projectsUrl(@ExchangeProperty(RUN) Run run) {
+        HarborInstance instance = run.instance();
         return instance.apiBase() + "/projects?page=1&page_size=" + instance.pageSize();
     }
 
@@ -77,9 +78,8 @@ public class WebhookPolicies {
         return true;
     }
 
-    public String policiesUrl(Exchange exchange) {
-        return run(exchange).instance().apiBase() + "/projects/"
-                + HarborPaging.encode(exchange.getProperty(ScanCycles.PROJECT_NAME, String.class))
+    public String policiesUrl(@ExchangeProperty(RUN) Run run, @ExchangeProperty(ScanCycles.PROJECT_NAME) String project) {
+        return run.instance().apiBase() + "/projects/" + HarborPaging.encode(project)
                 + "/webhook/policies?page=1&page_size=100";
     }
 
@@ -132,17 +132,15 @@ public class WebhookPolicies {
     }
 
     /** The pass's summary; returns what a dry run would change, for whoever triggered it. */
-    public List<String> finish(Exchange exchange) {
-        Run run = run(exchange);
+    public List<String> finish(@ExchangeProperty(RUN) Run run) {
         LOG.info("Harbor '{}' webhook policies ({}): created={} updated={} unchanged={} would_change={}", run.instance().id(),
                 run.instance().webhook().policy().name().toLowerCase().replace('_', '-'), run.created, run.updated,
                 run.unchanged, run.wouldChange.size());
         return List.copyOf(run.wouldChange);
     }
 
-    public void abort(Exchange exchange) {
-        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        LOG.warn("Harbor '{}': webhook policies not maintained this time: {}", run(exchange).instance().id(), e.getMessage());
+    public void abort(@ExchangeProperty(RUN) Run run, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception e) {
+        LOG.warn("Harbor '{}': webhook policies not maintained this time: {}", run.instance().id(), e.getMessage());
     }
 
     private static Run run(Exchange exchange) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.harbordt.config.HarborInstance;
+import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -82,8 +83,8 @@ public class WebhookReceiver {
     }
 
     /** Whether the webhook's event type is one the connector acts on; others are acknowledged and dropped. */
-    public boolean isScanEvent(Exchange exchange) {
-        return exchange.getMessage().getBody(WebhookCall.class).webhook().kind() != HarborWebhook.Kind.OTHER;
+    public boolean isScanEvent(@Body WebhookCall call) {
+        return call.webhook().kind() != HarborWebhook.Kind.OTHER;
     }
 
     public String instanceId(Exchange exchange) {
