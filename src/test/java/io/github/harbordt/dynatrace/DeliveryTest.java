@@ -11,10 +11,11 @@ import io.github.harbordt.support.ConnectorHarness;
 import io.github.harbordt.support.FakeDynatrace;
 import io.github.harbordt.support.FakeHarbor;
 import io.github.harbordt.support.MutableClock;
+import io.github.harbordt.support.Peers;
 import io.github.harbordt.support.Registries;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
@@ -36,6 +37,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Delivery to the fake Dynatrace through the real routes: batching, backoff, Retry-After, 413, 400, 401, replay. */
 class DeliveryTest {
 
+    @RegisterExtension
+    final Peers peers = new Peers();
+
     @TempDir
     Path data;
     private FakeDynatrace dynatrace;
@@ -44,26 +48,17 @@ class DeliveryTest {
 
     @BeforeEach
     void fakes() throws Exception {
-        dynatrace = new FakeDynatrace("dt0c01.TESTTOKEN");
+        dynatrace = peers.dynatrace();
         SimulatedRegistry r = Registries.empty("v2.13.1-a1b2c3d4");
         r.project("library", true);
         for (int i = 0; i < 10; i++) {
             r.push("library/app-" + i, digest(i), "IMAGE", List.of("1"), success(Instant.now().minusSeconds(60), vulns(9)));
         }
-        harbor = new FakeHarbor(r);
-    }
-
-    @AfterEach
-    void close() {
-        if (connector != null) {
-            connector.close();
-        }
-        harbor.close();
-        dynatrace.close();
+        harbor = peers.harbor(r);
     }
 
     private void start(Map<String, String> overrides) throws Exception {
-        connector = ConnectorHarness.start(data, harbor.url(), dynatrace.url(), overrides);
+        connector = peers.connector(data, harbor.url(), dynatrace.url(), overrides);
     }
 
     private Set<String> deliveredEventIds() {
@@ -167,7 +162,7 @@ class DeliveryTest {
     @Test
     void aTenMinuteOutageEndsInTheOutboxAndEverythingArrivesWithoutACommandWhenDynatraceIsBack() throws Exception {
         MutableClock clock = new MutableClock(Instant.now());
-        connector = ConnectorHarness.start(data, harbor.url(), dynatrace.url(), Map.of("dynatrace.retry.max-redeliveries", "2"),
+        connector = peers.connector(data, harbor.url(), dynatrace.url(), Map.of("dynatrace.retry.max-redeliveries", "2"),
                 clock);
         dynatrace.down();
 
@@ -201,7 +196,7 @@ class DeliveryTest {
     @Test
     void anEntryOlderThanTheMaximumAgeIsDeadLetteredWithTheReason() throws Exception {
         MutableClock clock = new MutableClock(Instant.now());
-        connector = ConnectorHarness.start(data, harbor.url(), dynatrace.url(), Map.of("dynatrace.retry.max-redeliveries", "1",
+        connector = peers.connector(data, harbor.url(), dynatrace.url(), Map.of("dynatrace.retry.max-redeliveries", "1",
                 "dynatrace.outbox.max-age", "1h"), clock);
         dynatrace.down();
         assertThat(connector.runCycle()).isEqualTo(CycleResult.PENDING);

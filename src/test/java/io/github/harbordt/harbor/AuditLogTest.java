@@ -11,10 +11,11 @@ import io.github.harbordt.support.ConnectorHarness;
 import io.github.harbordt.support.FakeDynatrace;
 import io.github.harbordt.support.FakeHarbor;
 import io.github.harbordt.support.LogCapture;
+import io.github.harbordt.support.Peers;
 import io.github.harbordt.support.Registries;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -33,6 +34,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The audit-log read through the real routes against the simulated Harbor (both tables) and the fake Dynatrace. */
 class AuditLogTest {
 
+    @RegisterExtension
+    final Peers peers = new Peers();
+
     private static final String NEW = "v2.13.1-a1b2c3d4";
     private static final String OLD = "v2.12.2-73072d0d";
 
@@ -47,30 +51,19 @@ class AuditLogTest {
 
     @BeforeEach
     void fakes() throws Exception {
-        dynatrace = new FakeDynatrace("dt0c01.TESTTOKEN");
-    }
-
-    @AfterEach
-    void close() {
-        if (connector != null) {
-            connector.close();
-        }
-        if (harbor != null) {
-            harbor.close();
-        }
-        dynatrace.close();
+        dynatrace = peers.dynatrace();
     }
 
     private void harbor(String version) throws Exception {
         registry = Registries.empty(version);
-        harbor = new FakeHarbor(registry);
+        harbor = peers.harbor(registry);
     }
 
     private void start(Map<String, String> overrides) throws Exception {
         if (connector != null) {
             connector.close();
         }
-        connector = ConnectorHarness.start(data, harbor.url(), dynatrace.url(), overrides);
+        connector = peers.connector(data, harbor.url(), dynatrace.url(), overrides);
     }
 
     /** {@code n} successful pushes in the table Harbor writes to, {@code minutesAgo} down to now. */
@@ -154,7 +147,7 @@ class AuditLogTest {
         dynatrace.reset();
         Path other = data.resolve("backfill");
         connector.close();
-        connector = ConnectorHarness.start(other, harbor.url(), dynatrace.url(),
+        connector = peers.connector(other, harbor.url(), dynatrace.url(),
                 Map.of("harbor.audit.backfill", "true", "harbor.audit.max-rows-per-cycle", "100", "harbor.audit.page-size", "50"));
         assertThat(connector.runAuditCycle()).isEqualTo(CycleResult.DELIVERED);
         assertThat(deliveredIds()).hasSize(100);
@@ -171,7 +164,7 @@ class AuditLogTest {
         rows(AuditStream.EXTS, 6, 5);         // ids 5-10: recent
         // the connector's host clock is 3 h behind: to it ids 1-4 look 22 h old, so it keeps their time, and Dynatrace,
         // whose clock is right, drops them
-        connector = ConnectorHarness.start(data, harbor.url(), dynatrace.url(), Map.of("harbor.audit.backfill", "true"),
+        connector = peers.connector(data, harbor.url(), dynatrace.url(), Map.of("harbor.audit.backfill", "true"),
                 Clock.offset(Clock.systemUTC(), Duration.ofHours(-3)));
 
         assertThat(connector.runAuditCycle()).isEqualTo(CycleResult.DEAD_LETTERED);

@@ -8,10 +8,11 @@ import io.github.harbordt.state.StateStore;
 import io.github.harbordt.support.ConnectorHarness;
 import io.github.harbordt.support.FakeDynatrace;
 import io.github.harbordt.support.FakeHarbor;
-import org.junit.jupiter.api.AfterEach;
+import io.github.harbordt.support.Peers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -35,6 +36,9 @@ import static org.awaitility.Awaitility.await;
 /** The scan crawl through the real routes against the simulated Harbor and the fake Dynatrace. */
 class ScanCrawlTest {
 
+    @RegisterExtension
+    final Peers peers = new Peers();
+
     @TempDir
     Path data;
     private final Instant now = Instant.now();
@@ -44,30 +48,19 @@ class ScanCrawlTest {
 
     @BeforeEach
     void fakes() throws Exception {
-        dynatrace = new FakeDynatrace("dt0c01.TESTTOKEN");
-    }
-
-    @AfterEach
-    void close() {
-        if (connector != null) {
-            connector.close();
-        }
-        if (harbor != null) {
-            harbor.close();
-        }
-        dynatrace.close();
+        dynatrace = peers.dynatrace();
     }
 
     private SimulatedRegistry registry(String version) throws Exception {
         SimulatedRegistry r = io.github.harbordt.support.Registries.empty(version);
-        harbor = new FakeHarbor(r);
+        harbor = peers.harbor(r);
         r.project("library", true);
         r.project("team", false);
         return r;
     }
 
     private void start(Map<String, String> overrides) throws Exception {
-        connector = ConnectorHarness.start(data, harbor.url(), dynatrace.url(), overrides);
+        connector = peers.connector(data, harbor.url(), dynatrace.url(), overrides);
     }
 
     @Test

@@ -16,10 +16,11 @@ import io.github.harbordt.support.FakeDynatrace;
 import io.github.harbordt.support.FakeHarbor;
 import io.github.harbordt.support.FakeJira;
 import io.github.harbordt.support.MutableClock;
+import io.github.harbordt.support.Peers;
 import io.github.harbordt.support.Registries;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
@@ -47,6 +48,9 @@ import static org.awaitility.Awaitility.await;
  */
 class NotificationTest {
 
+    @RegisterExtension
+    final Peers peers = new Peers();
+
     private static final String HOST = "harbor.example.com";
     private final ObjectMapper json = new ObjectMapper();
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-02T06:00:00Z"));
@@ -62,12 +66,12 @@ class NotificationTest {
 
     @BeforeEach
     void peers() throws Exception {
-        dynatrace = new FakeDynatrace("dt0c01.TESTTOKEN");
-        webhook = new FakeChannel("");
-        slack = new FakeChannel("ok");
+        dynatrace = peers.dynatrace();
+        webhook = peers.closeAfter(new FakeChannel(""));
+        slack = peers.closeAfter(new FakeChannel("ok"));
         registry = Registries.empty("v2.13.1-a1b2c3d4");
         registry.project("shop", false);
-        harbor = new FakeHarbor(registry);
+        harbor = peers.harbor(registry);
         // api runs in production, worker in staging; old runs nowhere
         Files.writeString(data.resolve("pods.json"), Serialization.asJson(new KubernetesListBuilder().withItems(
                 namespace("prod-shop", Map.of()), namespace("staging-shop", Map.of()),
@@ -75,17 +79,6 @@ class NotificationTest {
                         running("api", HOST + "/shop/api:1.0", "docker-pullable://" + HOST + "/shop/api@" + digest(1))),
                 pod("staging-shop", "worker-1", "worker", Map.of(), HOST + "/shop/worker:1.0",
                         running("worker", HOST + "/shop/worker:1.0", HOST + "/shop/worker@" + digest(2)))).build()));
-    }
-
-    @AfterEach
-    void close() {
-        if (connector != null) {
-            connector.close();
-        }
-        harbor.close();
-        dynatrace.close();
-        webhook.close();
-        slack.close();
     }
 
     private SimulatedRegistry.Artifact api() {
@@ -114,7 +107,7 @@ class NotificationTest {
         p.put("notifications.retry-delay", "20ms");
         p.put("dynatrace.dry-run-dir", data.resolve("out").toString());
         p.putAll(overrides);
-        connector = ConnectorHarness.start(data, harbor.url(), dynatrace.url(), p, clock);
+        connector = peers.connector(data, harbor.url(), dynatrace.url(), p, clock);
     }
 
     private void decide() {

@@ -12,10 +12,11 @@ import io.github.harbordt.support.ConnectorHarness;
 import io.github.harbordt.support.FakeDynatrace;
 import io.github.harbordt.support.FakeHarbor;
 import io.github.harbordt.support.LogCapture;
+import io.github.harbordt.support.Peers;
 import io.github.harbordt.support.Registries;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.ServerSocket;
@@ -45,6 +46,9 @@ import static org.awaitility.Awaitility.await;
  */
 class RuntimeContextTest {
 
+    @RegisterExtension
+    final Peers peers = new Peers();
+
     private static final String HOST = "harbor.example.com";
 
     @TempDir
@@ -59,7 +63,7 @@ class RuntimeContextTest {
     void peers() throws Exception {
         kubernetes = new KubernetesMockServer(false);
         kubernetes.init();
-        dynatrace = new FakeDynatrace("dt0c01.TESTTOKEN");
+        dynatrace = peers.dynatrace();
         SimulatedRegistry registry = Registries.empty("v2.13.1-a1b2c3d4");
         registry.project("payments", false);
         registry.project("team", false);
@@ -70,17 +74,7 @@ class RuntimeContextTest {
         push(registry, "team/tagonly", 5, "Critical");
         SimulatedRegistry.Artifact index = push(registry, "team/multi", 10, "Critical");
         registry.children(index, List.of(digest(11), digest(12)));
-        harbor = new FakeHarbor(registry);
-    }
-
-    @AfterEach
-    void close() {
-        if (connector != null) {
-            connector.close();
-        }
-        harbor.close();
-        dynatrace.close();
-        kubernetes.destroy();
+        harbor = peers.harbor(registry);
     }
 
     private static SimulatedRegistry.Artifact push(SimulatedRegistry r, String repository, int n, String... severities) {
@@ -158,7 +152,7 @@ class RuntimeContextTest {
         p.put("runtime.namespace-stages", "prod-*=production,staging-*=staging");
         p.put("runtime.default-stage", "development");
         p.putAll(overrides);
-        connector = ConnectorHarness.start(data, harbor.url(), dynatrace.url(), p);
+        connector = peers.connector(data, harbor.url(), dynatrace.url(), p);
     }
 
     private Map<String, JsonNode> scanEvents() {

@@ -5,10 +5,11 @@ import io.github.harbordt.support.ConnectorHarness;
 import io.github.harbordt.support.FakeDynatrace;
 import io.github.harbordt.support.FakeHarbor;
 import io.github.harbordt.support.LogCapture;
+import io.github.harbordt.support.Peers;
 import io.github.harbordt.support.Registries;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -24,6 +25,9 @@ import static org.awaitility.Awaitility.await;
 /** The connector maintaining its webhook policy in each monitored project of the simulated Harbor. */
 class WebhookPolicyTest {
 
+    @RegisterExtension
+    final Peers peers = new Peers();
+
     @TempDir
     Path data;
     private FakeDynatrace dynatrace;
@@ -33,21 +37,12 @@ class WebhookPolicyTest {
 
     @BeforeEach
     void fakes() throws Exception {
-        dynatrace = new FakeDynatrace("dt0c01.TESTTOKEN");
+        dynatrace = peers.dynatrace();
         registry = Registries.empty("v2.13.1-a1b2c3d4");
         registry.project("library", false);
         registry.project("team", false);
         registry.project("sandbox", false);
-        harbor = new FakeHarbor(registry);
-    }
-
-    @AfterEach
-    void close() {
-        if (connector != null) {
-            connector.close();
-        }
-        harbor.close();
-        dynatrace.close();
+        harbor = peers.harbor(registry);
     }
 
     private void start(String mode, String secret) throws Exception {
@@ -59,7 +54,7 @@ class WebhookPolicyTest {
         p.put("harbor.webhook.secret", secret);
         p.put("harbor.webhook.policy", mode);
         p.put("harbor.projects.exclude", "sandbox");
-        connector = ConnectorHarness.start(data, harbor.url(), dynatrace.url(), p);
+        connector = peers.connector(data, harbor.url(), dynatrace.url(), p);
     }
 
     @SuppressWarnings("unchecked")

@@ -11,10 +11,11 @@ import io.github.harbordt.support.HarborWebhooks.Format;
 import io.github.harbordt.support.HarborWebhooks.Quirk;
 import io.github.harbordt.support.HarborWebhooks;
 import io.github.harbordt.support.LogCapture;
+import io.github.harbordt.support.Peers;
 import io.github.harbordt.support.Registries;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpResponse;
@@ -41,6 +42,9 @@ import static org.awaitility.Awaitility.await;
 /** Harbor webhooks posted to the running receiver, read back from the simulated Harbor, delivered to the fake Dynatrace. */
 class WebhookTest {
 
+    @RegisterExtension
+    final Peers peers = new Peers();
+
     private static final String SECRET = "w3bh00k-s3cr3t";
     private static final String AUTH = "Bearer " + SECRET;
 
@@ -55,19 +59,10 @@ class WebhookTest {
 
     @BeforeEach
     void fakes() throws Exception {
-        dynatrace = new FakeDynatrace("dt0c01.TESTTOKEN");
+        dynatrace = peers.dynatrace();
         registry = Registries.empty("v2.13.1-a1b2c3d4");
         registry.project("library", false);
-        harbor = new FakeHarbor(registry);
-    }
-
-    @AfterEach
-    void close() {
-        if (connector != null) {
-            connector.close();
-        }
-        harbor.close();
-        dynatrace.close();
+        harbor = peers.harbor(registry);
     }
 
     private void start(Map<String, String> overrides) throws Exception {
@@ -80,7 +75,7 @@ class WebhookTest {
         p.put("webhook.max-batch-delay", "200ms");
         p.put("harbor.webhook.secret", SECRET);
         p.putAll(overrides);
-        connector = ConnectorHarness.start(data, harbor.url(), dynatrace.url(), p);
+        connector = peers.connector(data, harbor.url(), dynatrace.url(), p);
         webhooks = new HarborWebhooks("http://127.0.0.1:" + connector.connector().webhookPort() + "/harbor/webhook/default");
     }
 

@@ -1,13 +1,8 @@
-package io.github.harbordt.notify;
+package io.github.harbordt.mapping;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.github.harbordt.mapping.RuntimeContext;
-import io.github.harbordt.mapping.ScanSummary;
-import io.github.harbordt.mapping.ScannedArtifact;
-import io.github.harbordt.mapping.SecurityEventMapper;
-import io.github.harbordt.mapping.Vulnerability;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;

@@ -10,7 +10,8 @@ import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class ScanCyclesTest {
+/** Failure lines of a cycle name what to check. */
+class SystemInfoTest {
 
     private static HarborInstance instance(String id) {
         Map<String, String> p = Map.of("harbor.url", "https://harbor.example.com");
