@@ -49,12 +49,11 @@ public final class Settings {
     }
 
     public int integer(String key) {
-        String v = string(key);
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + "=" + v + " is not a whole number");
+        long v = longValue(key);
+        if (v != (int) v) {
+            throw new IllegalArgumentException(key + "=" + v + " is too large");
         }
+        return (int) v;
     }
 
     public long longValue(String key) {
