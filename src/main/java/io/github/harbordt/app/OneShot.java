@@ -95,7 +95,7 @@ public final class OneShot implements StartupListener {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-        int waiting = connector.outbox().entries().size();
+        int waiting = connector.outbox().waiting();
         if (waiting > 0) {
             LOG.warn("{} batch(es) wait in the outbox for Dynatrace; the next run (or service mode) sends them", waiting);
             worst = Math.max(worst, CycleResult.PENDING.exitCode());

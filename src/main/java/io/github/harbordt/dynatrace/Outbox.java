@@ -106,6 +106,11 @@ public class Outbox {
         return store.count(instanceId, sink.id());
     }
 
+    /** Batches waiting, of every instance and sink. */
+    public int waiting() {
+        return store.count(null, null);
+    }
+
     public List<OutboxEntry> entries() {
         return store.all();
     }

@@ -231,7 +231,7 @@ public class ScanCycles {
     }
 
     public int pendingCount(String instanceId) {
-        return pending.list(instanceId).size();
+        return pending.count(instanceId);
     }
 
     /** The API URL of the pending artifact in the body; the listing's context is set as the crawl would have it. */

@@ -57,11 +57,16 @@ public class OutboxStore {
         return select("ORDER BY id", Integer.MAX_VALUE, ps -> { });
     }
 
+    /** Entries of the instance for the sink; both null: every entry. */
     public int count(String instanceId, String sink) {
+        boolean all = instanceId == null;
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM outbox WHERE instance_id = ? AND sink = ?")) {
-            ps.setString(1, instanceId);
-            ps.setString(2, sink);
+             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM outbox"
+                     + (all ? "" : " WHERE instance_id = ? AND sink = ?"))) {
+            if (!all) {
+                ps.setString(1, instanceId);
+                ps.setString(2, sink);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getInt(1);

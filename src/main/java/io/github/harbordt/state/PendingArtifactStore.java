@@ -80,13 +80,31 @@ public class PendingArtifactStore {
 
     /** The instance's entries (null: every instance's), oldest failure first. */
     public List<PendingArtifact> list(String instanceId) {
-        String sql = "SELECT instance_id, project_name, project_id, repository, digest, report_id, end_time, reason, attempts, "
-                + "first_failed_at, last_failed_at FROM pending_artifact" + (instanceId == null ? "" : " WHERE instance_id = ?")
-                + " ORDER BY first_failed_at";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            if (instanceId != null) {
-                ps.setString(1, instanceId);
+        return instanceId == null ? select("", ps -> { }) : select(" WHERE instance_id = ?", ps -> ps.setString(1, instanceId));
+    }
+
+    public int count(String instanceId) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM pending_artifact WHERE instance_id = ?")) {
+            ps.setString(1, instanceId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
             }
+        } catch (SQLException e) {
+            throw database.failure("count pending artifacts", e);
+        }
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    private List<PendingArtifact> select(String where, Binder binder) {
+        String sql = "SELECT instance_id, project_name, project_id, repository, digest, report_id, end_time, reason, attempts, "
+                + "first_failed_at, last_failed_at FROM pending_artifact" + where + " ORDER BY first_failed_at";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
             try (ResultSet rs = ps.executeQuery()) {
                 List<PendingArtifact> out = new ArrayList<>();
                 while (rs.next()) {
@@ -102,8 +120,11 @@ public class PendingArtifactStore {
     }
 
     private PendingArtifact find(String instanceId, String repository, String digest) {
-        return list(instanceId).stream().filter(p -> p.repository().equals(repository) && p.digest().equals(digest))
-                .findFirst().orElse(null);
+        return select(" WHERE instance_id = ? AND repository = ? AND digest = ?", ps -> {
+            ps.setString(1, instanceId);
+            ps.setString(2, repository);
+            ps.setString(3, digest);
+        }).stream().findFirst().orElse(null);
     }
 
     private static String truncate(String s) {
