@@ -22,12 +22,14 @@ class ArchitectureTest {
 
     /** Bottom first: each package may use those before it, and is used only by those after it. */
     static final List<String> LAYERS = List.of(
+            "exchange",  // the names of the headers and properties the routes carry
             "mapping",   // the event and log contracts: pure functions of Harbor's data
             "state",     // persistence: watermarks, ledger rows, dead letters, outbox, sightings
             "config",    // the typed settings and the rules they define
             "harbor",    // the Harbor API: requests, paging, parsing, selection
             "runtime",   // where images run: cluster listings and matching
             "dynatrace", // batching and delivery to Dynatrace, the outbox
+            "kamelet",   // the beans behind the library's Kamelets
             "notify",    // new-vulnerability decisions and channels
             "pipeline",  // the cycles: crawl and audit routes, the delivery ledger
             "webhook",   // Harbor's webhooks, going the crawl's way

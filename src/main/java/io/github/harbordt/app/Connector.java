@@ -15,6 +15,7 @@ import io.github.harbordt.dynatrace.DeliveryRoutes;
 import io.github.harbordt.dynatrace.DynatraceRequests;
 import io.github.harbordt.dynatrace.MetricRoutes;
 import io.github.harbordt.dynatrace.Outbox;
+import io.github.harbordt.exchange.ExchangeNames;
 import io.github.harbordt.harbor.HarborPages;
 import io.github.harbordt.harbor.HarborRequests;
 import io.github.harbordt.mapping.AuditLogMapper;
@@ -194,7 +195,7 @@ public final class Connector {
     private static void schedule(CamelContext ctx, HarborInstance instance, String task, String quartzOptions, String target) {
         TemplatedRouteBuilder.builder(ctx, HarborRoutes.SCHEDULE_TEMPLATE)
                 .routeId("harbor-" + instance.id() + "-" + task)
-                .parameter("instance", instance.id())
+                .parameter(ExchangeNames.INSTANCE, instance.id())
                 .parameter("task", task)
                 .parameter("schedule", quartzOptions)
                 .parameter("target", target)

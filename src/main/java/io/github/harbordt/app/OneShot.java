@@ -4,10 +4,10 @@ import io.github.harbordt.config.HarborInstance;
 import io.github.harbordt.dynatrace.Batch;
 import io.github.harbordt.dynatrace.DeliveryRoutes;
 import io.github.harbordt.dynatrace.Sink;
+import io.github.harbordt.exchange.ExchangeNames;
 import io.github.harbordt.pipeline.AuditRoutes;
 import io.github.harbordt.pipeline.CycleResult;
 import io.github.harbordt.pipeline.HarborRoutes;
-import io.github.harbordt.pipeline.ScanCycles;
 import io.github.harbordt.state.DeadLetter;
 import io.github.harbordt.state.OutboxEntry;
 import io.github.harbordt.state.PendingArtifact;
@@ -86,7 +86,7 @@ public final class OneShot implements StartupListener {
                 List<String> cycles = instance.audit().enabled()
                         ? List.of(HarborRoutes.SCAN_CYCLE, AuditRoutes.AUDIT_CYCLE) : List.of(HarborRoutes.SCAN_CYCLE);
                 for (String cycle : cycles) {
-                    CycleResult result = template.requestBodyAndHeader(cycle, null, HarborInstance.HEADER,
+                    CycleResult result = template.requestBodyAndHeader(cycle, null, ExchangeNames.INSTANCE,
                             instance.id(), CycleResult.class);
                     worst = Math.max(worst, result.exitCode());
                 }

@@ -16,12 +16,6 @@ public record HarborInstance(String id, String url, String username, String pass
                              int pageSize, int maxPages, Duration connectTimeout, Duration responseTimeout,
                              AuditSettings audit, Webhook webhook, FindingsFilter sendFindings) {
 
-    /**
-     * The one name of the instance id a piece of work belongs to, from its schedule (a header) to its batches (an
-     * exchange property: Harbor calls clear the headers).
-     */
-    public static final String HEADER = "harborInstance";
-
     /** Harbor answers 422 to a larger {@code page_size}. */
     public static final int MAX_PAGE_SIZE = 100;
 
@@ -105,10 +99,6 @@ public record HarborInstance(String id, String url, String username, String pass
         return setting("username", "HARBOR_USERNAME") + " and " + setting("password", "HARBOR_PASSWORD");
     }
 
-    public String apiBase() {
-        return url + "/api/v2.0";
-    }
-
     /** Quartz endpoint options: a cron when one is set, else a simple interval that also fires right after start. */
     public String quartzSchedule() {
         return quartzSchedule(cron, interval);
@@ -129,7 +119,8 @@ public record HarborInstance(String id, String url, String username, String pass
         return u;
     }
 
-    private static String hostOf(String url) {
+    /** The registry name of a Harbor address: its host, and its port when one is given. */
+    public static String hostOf(String url) {
         URI uri = URI.create(url);
         return uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
     }

@@ -1,6 +1,6 @@
 package io.github.harbordt.dynatrace;
 
-import io.github.harbordt.config.HarborInstance;
+import io.github.harbordt.exchange.ExchangeNames;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
 
@@ -11,7 +11,6 @@ import org.apache.camel.Exchange;
  * repository keeps it.
  */
 public class BatchAggregationStrategy implements AggregationStrategy {
-
 
     private final Sink sink;
     private final long maxBytes;
@@ -27,7 +26,7 @@ public class BatchAggregationStrategy implements AggregationStrategy {
     public Exchange aggregate(Exchange oldExchange, Exchange newExchange) {
         Batch chunk = newExchange.getMessage().getBody(Batch.class);
         if (oldExchange == null) {
-            Batch batch = Batch.of(newExchange.getProperty(HarborInstance.HEADER, String.class), sink);
+            Batch batch = Batch.of(newExchange.getProperty(ExchangeNames.INSTANCE, String.class), sink);
             batch.addAll(chunk);
             newExchange.getMessage().setBody(batch);
             return newExchange;

@@ -1,7 +1,7 @@
 package io.github.harbordt.dynatrace;
 
 import io.github.harbordt.config.DynatraceSettings;
-import io.github.harbordt.config.HarborInstance;
+import io.github.harbordt.exchange.ExchangeNames;
 import io.github.harbordt.mapping.LogLimits;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -30,16 +30,12 @@ public class DeliveryRoutes extends RouteBuilder {
     public static final String DELIVER = "direct:deliver";
     /**
      * Extension points: a drop-in route from one of these receives every batch of mapped security events, or of audit
-     * log records, as the JSON array sent to Dynatrace (headers {@value #EXTENSION_INSTANCE} and {@value #EXTENSION_SINK}),
+     * log records, as the JSON array sent to Dynatrace (headers {@value ExchangeNames#INSTANCE} and {@value ExchangeNames#SINK}),
      * once, when the batch is formed; on its own thread, so a slow or failing second destination never holds up
      * Dynatrace. Without such a route nothing is sent there.
      */
     public static final String SECURITY_EVENTS_OUT = "direct:harbor-security-events-out";
     public static final String AUDIT_LOGS_OUT = "direct:harbor-audit-logs-out";
-    /** Header of an extension's message: the Harbor instance id. */
-    public static final String EXTENSION_INSTANCE = HarborInstance.HEADER;
-    /** Header of an extension's message: the Dynatrace sink id ({@code security.events} or {@code logs}). */
-    public static final String EXTENSION_SINK = "harborSink";
     /** Body: the instance id whose due outbox entries are sent again, or null for every instance. */
     public static final String OUTBOX_DRAIN = "direct:dynatrace-outbox-drain";
 
@@ -68,7 +64,7 @@ public class DeliveryRoutes extends RouteBuilder {
     @Override
     public void configure() {
         from(SECURITY_EVENTS).routeId("security-events-batcher")
-                .aggregate(exchangeProperty(HarborInstance.HEADER),
+                .aggregate(exchangeProperty(ExchangeNames.INSTANCE),
                         new BatchAggregationStrategy(Sink.SECURITY_EVENTS, settings.maxBatchBytes(), settings.maxBatchRecords()))
                     .id("security-events-aggregator")
                     .aggregateController(securityEventsBatcher)
@@ -83,7 +79,7 @@ public class DeliveryRoutes extends RouteBuilder {
         // leave one at a time on the audit cycle's own thread: no delivery pool and no completion timeout; a batch ends
         // when the next chunk would not fit (preComplete) or when the cycle forces it at its end.
         from(AUDIT_LOGS).routeId("audit-logs-batcher")
-                .aggregate(exchangeProperty(HarborInstance.HEADER),
+                .aggregate(exchangeProperty(ExchangeNames.INSTANCE),
                         new BatchAggregationStrategy(Sink.LOGS, Math.min(settings.maxBatchBytes(), LogLimits.MAX_REQUEST_BYTES),
                                 Math.min(settings.maxBatchRecords(), LogLimits.MAX_RECORDS)))
                     .id("audit-logs-aggregator")
@@ -114,20 +110,20 @@ public class DeliveryRoutes extends RouteBuilder {
 
         if (settings.dryRun()) {
             from("direct:dry-run").routeId("dry-run-sink")
-                    .setProperty(DynatraceRequests.BATCH, body())
+                    .setProperty(ExchangeNames.BATCH, body())
                     .process(e -> e.getMessage().setHeader(Exchange.FILE_NAME, e.getMessage().getBody(Batch.class).sink().id()
                             + "-" + LocalDate.now(ZoneOffset.UTC) + ".jsonl"))
                     .transform().body(Batch.class, Batch::toJsonLines)
                     .to("file:" + settings.dryRunDir().toAbsolutePath() + "?fileExist=Append").id("dry-run-file")
-                    .setBody(exchangeProperty(DynatraceRequests.BATCH))
-                    .setProperty(DynatraceRequests.DECISION, constant(ResponseDecision.DELIVERED));
+                    .setBody(exchangeProperty(ExchangeNames.BATCH))
+                    .setProperty(ExchangeNames.DECISION, constant(ResponseDecision.DELIVERED));
         } else {
             from("direct:dynatrace-post").routeId("dynatrace-post")
                     .errorHandler(noErrorHandler())
                     .bean(requests, "prepare")
                     .to(requests.endpointUri()).id("dynatrace-ingest")
                     .bean(requests, "judge")
-                    .filter(exchangeProperty(DynatraceRequests.DECISION).isEqualTo(ResponseDecision.SPLIT))
+                    .filter(exchangeProperty(ExchangeNames.DECISION).isEqualTo(ResponseDecision.SPLIT))
                         .split().body(Batch.class, Batch::halves)
                             .to(DELIVER)
                         .end()
@@ -153,8 +149,8 @@ public class DeliveryRoutes extends RouteBuilder {
             String json = new String(batch.toJsonArray(), StandardCharsets.UTF_8);
             extensions(ctx).asyncSend(uri, e -> {
                 e.getMessage().setBody(json);
-                e.getMessage().setHeader(EXTENSION_INSTANCE, batch.instanceId());
-                e.getMessage().setHeader(EXTENSION_SINK, batch.sink().id());
+                e.getMessage().setHeader(ExchangeNames.INSTANCE, batch.instanceId());
+                e.getMessage().setHeader(ExchangeNames.SINK, batch.sink().id());
             });
         }
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.harbordt.config.DynatraceSettings;
+import io.github.harbordt.exchange.ExchangeNames;
 import io.github.harbordt.mapping.LogLimits;
 import io.github.harbordt.state.DeadLetterStore;
 import io.github.harbordt.state.StateStoreException;
@@ -25,10 +26,6 @@ import java.util.Optional;
 public class DynatraceRequests {
 
     private static final Logger LOG = LoggerFactory.getLogger(DynatraceRequests.class);
-    /** Exchange property: the batch being sent (the body is the request, then the response). */
-    public static final String BATCH = "deliveryBatch";
-    /** Exchange property: the decision on Dynatrace's answer. */
-    public static final String DECISION = "deliveryDecision";
     private static final int MAX_ANSWER = 2000;
 
     private final DynatraceSettings settings;
@@ -69,7 +66,7 @@ public class DynatraceRequests {
     public void prepare(Exchange exchange) {
         var message = exchange.getMessage();
         Batch batch = message.getBody(Batch.class);
-        exchange.setProperty(BATCH, batch);
+        exchange.setProperty(ExchangeNames.BATCH, batch);
         // the Harbor call's headers (CamelHttpUri above all) must not leak into this request; the redelivery headers stay
         message.removeHeaders("*", "CamelRedeliver*");
         message.setHeader(Exchange.HTTP_URI, settings.url() + path(batch.sink()));
@@ -78,16 +75,16 @@ public class DynatraceRequests {
         message.setBody(new BatchEntity(batch));
     }
 
-    /** Sets {@link #DECISION}; throws for answers the error handler must act on. */
+    /** Sets {@link #ExchangeNames.DECISION}; throws for answers the error handler must act on. */
     public void judge(Exchange exchange) {
         var message = exchange.getMessage();
-        Batch batch = exchange.getProperty(BATCH, Batch.class);
+        Batch batch = exchange.getProperty(ExchangeNames.BATCH, Batch.class);
         int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         ResponseDecision decision = ResponseDecision.of(batch.sink(), status);
         String answer = decision == ResponseDecision.DELIVERED ? "" : answer(message.getBody(InputStream.class));
         Map<String, Object> headers = message.getHeaders();
         message.setBody(batch);
-        exchange.setProperty(DECISION, decision == ResponseDecision.PARTIAL ? ResponseDecision.DELIVERED : decision);
+        exchange.setProperty(ExchangeNames.DECISION, decision == ResponseDecision.PARTIAL ? ResponseDecision.DELIVERED : decision);
         String what = "Dynatrace answered " + status + " to " + batch;
         switch (decision) {
             case DELIVERED -> { }
@@ -119,7 +116,7 @@ public class DynatraceRequests {
     }
 
     public void delivered(Exchange exchange) {
-        if (exchange.getProperty(DECISION) == ResponseDecision.DELIVERED) {
+        if (exchange.getProperty(ExchangeNames.DECISION) == ResponseDecision.DELIVERED) {
             Batch batch = exchange.getMessage().getBody(Batch.class);
             ledger.delivered(batch);
             outbox.done(batch);
@@ -135,7 +132,7 @@ public class DynatraceRequests {
      */
     public void deadLetter(Exchange exchange) {
         // after prepare() the body is the request entity; the batch itself is kept in a property
-        Batch batch = exchange.getMessage().getBody() instanceof Batch b ? b : exchange.getProperty(BATCH, Batch.class);
+        Batch batch = exchange.getMessage().getBody() instanceof Batch b ? b : exchange.getProperty(ExchangeNames.BATCH, Batch.class);
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         if (cause instanceof DeliveryHaltedException halted) {
             ledger.abandoned(batch, halted.getMessage());

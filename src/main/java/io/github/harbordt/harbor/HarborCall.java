@@ -1,6 +1,7 @@
 package io.github.harbordt.harbor;
 
 import io.github.harbordt.config.HarborInstance;
+import io.github.harbordt.exchange.ExchangeNames;
 import org.apache.camel.Exchange;
 
 /**
@@ -9,15 +10,12 @@ import org.apache.camel.Exchange;
  */
 public interface HarborCall {
 
-    /** Exchange property holding the call's context. */
-    String PROPERTY = "harborCycle";
-
     HarborInstance instance();
 
     /** Counts one request made to Harbor. */
     void requestMade();
 
     static HarborCall of(Exchange exchange) {
-        return exchange.getProperty(PROPERTY, HarborCall.class);
+        return exchange.getProperty(ExchangeNames.CYCLE, HarborCall.class);
     }
 }

@@ -4,30 +4,24 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.harbordt.config.HarborInstance;
+import io.github.harbordt.exchange.ExchangeNames;
 import org.apache.camel.Exchange;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.UUID;
 
 /**
- * Prepares each Harbor GET and reads its answer. The URL to call is the exchange property {@link #URL}; the parsed JSON
+ * Prepares each Harbor GET and reads its answer. The ExchangeNames.HARBOR_URL to call is the exchange property {@link #ExchangeNames.HARBOR_URL}; the parsed JSON
  * replaces the body. Errors name the setting to fix; the robot secret never appears in them.
  */
 public class HarborRequests {
 
-    /** Exchange property: absolute URL of the next Harbor call. */
-    public static final String URL = "harborUrl";
-    /** Exchange properties of a write ({@code direct:harbor-write}): {@code POST} or {@code PUT}, and the object to send. */
-    public static final String WRITE_METHOD = "harborWriteMethod";
-    public static final String WRITE_BODY = "harborWriteBody";
-    /** Exchange property: the permissions a 403 asks for, when the call needs others than the crawl's. */
-    public static final String PERMISSIONS = "harborPermissions";
-    /** Exchange property: the endpoint (with its method) of the write being made. */
-    public static final String WRITE_ENDPOINT = "harborWriteEndpoint";
-    private static final String CRAWL_PERMISSIONS =
+    public static final String CRAWL_PERMISSIONS =
             "project:list (system) and repository:list, artifact:list/read, artifact-addition:read (all projects)";
 
     private final ObjectMapper mapper;
@@ -41,7 +35,7 @@ public class HarborRequests {
         return "harbor-" + instance.id();
     }
 
-    /** The endpoint all of an instance's calls go through; the exact URL of each call comes from {@code CamelHttpUri}. */
+    /** The endpoint all of an instance's calls go through; the exact ExchangeNames.HARBOR_URL of each call comes from {@code CamelHttpUri}. */
     public static String endpointUri(HarborInstance instance) {
         return endpointUri(instance, "GET");
     }
@@ -52,13 +46,13 @@ public class HarborRequests {
                 + "?httpMethod=" + method + "&throwExceptionOnFailure=false&disableStreamCache=true";
     }
 
-    /** A POST or PUT of {@link #WRITE_BODY} as JSON to {@link #URL}, with the same headers as a read. */
+    /** A POST or PUT of {@link #ExchangeNames.WRITE_BODY} as JSON to {@link #ExchangeNames.HARBOR_URL}, with the same headers as a read. */
     public void prepareWrite(Exchange exchange) throws IOException {
         prepare(exchange);
-        String method = exchange.getProperty(WRITE_METHOD, String.class);
-        exchange.setProperty(WRITE_ENDPOINT, endpointUri(HarborCall.of(exchange).instance(), method));
+        String method = exchange.getProperty(ExchangeNames.WRITE_METHOD, String.class);
+        exchange.setProperty(ExchangeNames.WRITE_ENDPOINT, endpointUri(HarborCall.of(exchange).instance(), method));
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        exchange.getMessage().setBody(mapper.writeValueAsBytes(exchange.getProperty(WRITE_BODY)));
+        exchange.getMessage().setBody(mapper.writeValueAsBytes(exchange.getProperty(ExchangeNames.WRITE_BODY)));
     }
 
     public void prepare(Exchange exchange) {
@@ -69,28 +63,34 @@ public class HarborRequests {
         // headers stay: without their counter, retries would never end
         message.removeHeaders("*", "CamelRedeliver*");
         message.setBody(null);
-        exchange.removeProperty(WRITE_ENDPOINT);
-        message.setHeader(Exchange.HTTP_URI, exchange.getProperty(URL, String.class));
-        message.setHeader("Accept", "application/json");
-        message.setHeader("X-Accept-Vulnerabilities", ReportMimeTypes.ACCEPT_HEADER);
-        message.setHeader("X-Request-Id", UUID.randomUUID().toString());
-        // project path segments are names: a project literally called "123" must not be read as id 123
-        message.setHeader("X-Is-Resource-Name", "true");
-        if (!instance.username().isEmpty()) {
-            String credentials = instance.username() + ":" + instance.password();
-            message.setHeader("Authorization",
-                    "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
-        }
+        exchange.removeProperty(ExchangeNames.WRITE_ENDPOINT);
+        message.setHeader(Exchange.HTTP_URI, exchange.getProperty(ExchangeNames.HARBOR_URL, String.class));
+        headers(instance.username(), instance.password()).forEach(message::setHeader);
         cycle.requestMade();
+    }
+
+    /** The headers of every Harbor request, a fresh request id included. */
+    public static Map<String, String> headers(String username, String password) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Accept", "application/json");
+        headers.put("X-Accept-Vulnerabilities", ReportMimeTypes.ACCEPT_HEADER);
+        headers.put("X-Request-Id", UUID.randomUUID().toString());
+        // project path segments are names: a project literally called "123" must not be read as id 123
+        headers.put("X-Is-Resource-Name", "true");
+        if (!username.isEmpty()) {
+            String credentials = username + ":" + password;
+            headers.put("Authorization", "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+        }
+        return headers;
     }
 
     public void read(Exchange exchange) throws IOException {
         HarborCall cycle = HarborCall.of(exchange);
         var message = exchange.getMessage();
         int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
-        String url = exchange.getProperty(URL, String.class);
+        String url = exchange.getProperty(ExchangeNames.HARBOR_URL, String.class);
         String path = url.startsWith(cycle.instance().url()) ? url.substring(cycle.instance().url().length()) : url;
-        String method = exchange.getProperty(WRITE_ENDPOINT) == null ? "GET" : exchange.getProperty(WRITE_METHOD, String.class);
+        String method = exchange.getProperty(ExchangeNames.WRITE_ENDPOINT) == null ? "GET" : exchange.getProperty(ExchangeNames.WRITE_METHOD, String.class);
         // closed now rather than when the exchange completes: the pages of a listing and the retries of a call share
         // one exchange, and each answer holds a pooled connection until it is closed
         String requestId = message.getHeader("X-Request-Id", "", String.class);
@@ -103,14 +103,26 @@ public class HarborRequests {
                 return;
             }
         } catch (JsonProcessingException e) {
-            // a cut-off answer (a proxy, a restart) is worth another try; the URL says which answer it was
+            // a cut-off answer (a proxy, a restart) is worth another try; the ExchangeNames.HARBOR_URL says which answer it was
             throw new HarborRetryableException(where + " with a body that is not JSON: " + e.getOriginalMessage(), status);
         }
-        throw switch (status) {
+        throw failure(status, where, cycle.instance().credentialSettings(),
+                exchange.getProperty(ExchangeNames.PERMISSIONS, CRAWL_PERMISSIONS, String.class));
+    }
+
+    /**
+     * What a Harbor answer other than 200 or 201 means: retryable ({@link HarborRetryableException}), gone
+     * ({@link HarborNotFoundException}), or an error whose message names what to fix.
+     *
+     * @param where       which instance answered what to which call
+     * @param credentials the settings holding the robot account
+     * @param permissions what a 403 asks the robot to be given
+     */
+    public static HarborException failure(int status, String where, String credentials, String permissions) {
+        return switch (status) {
             case 401 -> new HarborException(where + ": the robot account was not accepted. Check "
-                    + cycle.instance().credentialSettings() + " (a robot's user name starts with robot$).", status);
-            case 403 -> new HarborException(where + ": the robot account lacks a permission. Give it "
-                    + exchange.getProperty(PERMISSIONS, CRAWL_PERMISSIONS, String.class) + ".", status);
+                    + credentials + " (a robot's user name starts with robot$).", status);
+            case 403 -> new HarborException(where + ": the robot account lacks a permission. Give it " + permissions + ".", status);
             case 404 -> new HarborNotFoundException(where);
             case 422 -> new HarborException(where + ": Harbor rejected the query (harbor.page-size must be at most 100).", status);
             default -> status == 429 || status >= 500

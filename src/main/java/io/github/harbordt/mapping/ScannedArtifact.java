@@ -21,4 +21,15 @@ public record ScannedArtifact(String registry, String projectId, String projectN
     public String objectId() {
         return registry + "/" + repository + "/" + digest;
     }
+
+    /** The report names the scanner that produced it; the scan overview's copy is the fallback. */
+    public ScannedArtifact scannedBy(String scannerName, String scannerVendor) {
+        if (scannerName == null && scannerVendor == null) {
+            return this;
+        }
+        ScanSummary s = scan;
+        return new ScannedArtifact(registry, projectId, projectName, repository, digest, tags, new ScanSummary(s.reportId(),
+                s.status(), s.startTime(), s.endTime(), scannerName != null ? scannerName : s.scannerName(),
+                scannerVendor != null ? scannerVendor : s.scannerVendor(), s.findingsTotal()));
+    }
 }

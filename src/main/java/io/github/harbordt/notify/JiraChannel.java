@@ -3,6 +3,7 @@ package io.github.harbordt.notify;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.harbordt.config.NotificationSettings;
+import io.github.harbordt.exchange.ExchangeNames;
 import org.apache.camel.Exchange;
 
 import java.io.IOException;
@@ -16,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 public class JiraChannel {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    static final String NOTIFICATION = "jiraNotification";
 
     private final NotificationSettings.Jira jira;
 
@@ -27,7 +27,7 @@ public class JiraChannel {
     /** Body: the notification; afterwards a search request for issues with its label. */
     public void search(Exchange exchange) throws IOException {
         String notification = exchange.getMessage().getBody(String.class);
-        exchange.setProperty(NOTIFICATION, notification);
+        exchange.setProperty(ExchangeNames.JIRA_NOTIFICATION, notification);
         String label = ChannelMessages.jiraLabel(JSON.readTree(notification).path("notification.id").asText());
         var m = exchange.getMessage();
         m.removeHeaders("*");
@@ -56,7 +56,7 @@ public class JiraChannel {
         m.setHeader(Exchange.HTTP_URI, jira.url() + "/rest/api/2/issue");
         m.setHeader(Exchange.CONTENT_TYPE, "application/json");
         m.setHeader("Authorization", jira.authorization());
-        m.setBody(ChannelMessages.jira(exchange.getProperty(NOTIFICATION, String.class), jira.project(), jira.issueType(),
+        m.setBody(ChannelMessages.jira(exchange.getProperty(ExchangeNames.JIRA_NOTIFICATION, String.class), jira.project(), jira.issueType(),
                 jira.labels()));
     }
 }

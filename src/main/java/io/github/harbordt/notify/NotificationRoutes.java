@@ -2,6 +2,7 @@ package io.github.harbordt.notify;
 
 import io.github.harbordt.config.DynatraceSettings;
 import io.github.harbordt.config.NotificationSettings;
+import io.github.harbordt.exchange.ExchangeNames;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
@@ -45,7 +46,7 @@ public class NotificationRoutes extends RouteBuilder {
                 .bean(notifications, "decide").id("notifications-decide")
                 .setBody(method(notifications, "pending"))
                 .split(body())
-                    .setProperty(Notifications.NOTIFICATION, body())
+                    .setProperty(ExchangeNames.NOTIFICATION, body())
                     .to("direct:notification-send")
                 .end();
 

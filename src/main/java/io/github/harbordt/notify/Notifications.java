@@ -3,6 +3,7 @@ package io.github.harbordt.notify;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.harbordt.config.NotificationSettings;
+import io.github.harbordt.exchange.ExchangeNames;
 import io.github.harbordt.mapping.RiskLevel;
 import io.github.harbordt.mapping.RuntimeContext;
 import io.github.harbordt.mapping.ScannedArtifact;
@@ -32,11 +33,6 @@ import java.util.Map;
 public class Notifications {
 
     private static final Logger LOG = LoggerFactory.getLogger(Notifications.class);
-    /** Headers of a notification on its way to a channel route ({@code direct:notify-<channel>}). */
-    public static final String CHANNEL = "notificationChannel";
-    public static final String GROUP = "notificationGroup";
-    /** Exchange property: the notification being sent; a retry starts again from its payload. */
-    public static final String NOTIFICATION = "notification";
 
     private final SightingStore store;
     private final NotificationSettings settings;
@@ -118,13 +114,13 @@ public class Notifications {
      * so whatever the route (or its own error handler) does, the next attempt starts from the same notification.
      */
     public void send(Exchange exchange) throws ChannelFailedException {
-        SightingStore.Notification n = exchange.getProperty(NOTIFICATION, SightingStore.Notification.class);
+        SightingStore.Notification n = exchange.getProperty(ExchangeNames.NOTIFICATION, SightingStore.Notification.class);
         if (template == null) {
             template = exchange.getContext().createProducerTemplate();
         }
         Exchange attempt = template.send("direct:notify-" + n.channel(), e -> {
-            e.getMessage().setHeader(CHANNEL, n.channel());
-            e.getMessage().setHeader(GROUP, n.groupKey());
+            e.getMessage().setHeader(ExchangeNames.NOTIFICATION_CHANNEL, n.channel());
+            e.getMessage().setHeader(ExchangeNames.NOTIFICATION_GROUP, n.groupKey());
             e.getMessage().setBody(n.payload());
         });
         if (attempt.getException() != null) {
@@ -140,14 +136,14 @@ public class Notifications {
     }
 
     public void sent(Exchange exchange) {
-        SightingStore.Notification n = exchange.getProperty(NOTIFICATION, SightingStore.Notification.class);
+        SightingStore.Notification n = exchange.getProperty(ExchangeNames.NOTIFICATION, SightingStore.Notification.class);
         store.sent(n.groupKey(), n.channel(), clock.instant());
     }
 
     /** The channel failed after its retries: tried again at the next run, until notifications.max-attempts. */
     public void failed(Exchange exchange) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        SightingStore.Notification n = exchange.getProperty(NOTIFICATION, SightingStore.Notification.class);
+        SightingStore.Notification n = exchange.getProperty(ExchangeNames.NOTIFICATION, SightingStore.Notification.class);
         String group = n.groupKey();
         String channel = n.channel();
         int attempts = store.notification(group, channel).map(SightingStore.Notification::attempts).orElse(0) + 1;

@@ -1,6 +1,7 @@
 package io.github.harbordt.pipeline;
 
 import io.github.harbordt.config.HarborInstance;
+import io.github.harbordt.exchange.ExchangeNames;
 import io.github.harbordt.mapping.AuditStream;
 import org.apache.camel.Exchange;
 
@@ -36,7 +37,7 @@ public final class AuditCycle extends HarborCycle {
     }
 
     public static AuditCycle of(Exchange exchange) {
-        return exchange.getProperty(PROPERTY, AuditCycle.class);
+        return exchange.getProperty(ExchangeNames.CYCLE, AuditCycle.class);
     }
 
     boolean planned() {

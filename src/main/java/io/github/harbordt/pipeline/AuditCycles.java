@@ -10,9 +10,9 @@ import io.github.harbordt.dynatrace.Batch;
 import io.github.harbordt.dynatrace.OutboundEvent;
 import io.github.harbordt.dynatrace.Outbox;
 import io.github.harbordt.dynatrace.Sink;
+import io.github.harbordt.exchange.ExchangeNames;
 import io.github.harbordt.harbor.HarborException;
-import io.github.harbordt.harbor.HarborPaging;
-import io.github.harbordt.harbor.HarborRequests;
+import io.github.harbordt.harbor.HarborUrls;
 import io.github.harbordt.mapping.AuditLogMapper;
 import io.github.harbordt.mapping.AuditStream;
 import io.github.harbordt.state.AuditRef;
@@ -26,8 +26,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -49,7 +47,6 @@ public class AuditCycles {
     /** Watermark stream recording that the pre-2.13 history was read to its end. */
     static final String HISTORY_DONE = "audit-logs-history";
     /** Harbor compares audit times as UTC without zone. */
-    private static final DateTimeFormatter QUERY_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC);
 
     private final StateStore store;
     private final DeadLetterStore deadLetters;
@@ -81,7 +78,7 @@ public class AuditCycles {
 
     /** Opens a cycle for the instance in the {@value HarborInstance#HEADER} header; false when it must not run. */
     public boolean begin(Exchange exchange) {
-        String id = exchange.getMessage().getHeader(HarborInstance.HEADER, String.class);
+        String id = exchange.getMessage().getHeader(ExchangeNames.INSTANCE, String.class);
         int waiting = outbox.waiting(id, Sink.LOGS);
         if (waiting > 0) {
             // rows are delivered in id order: newer ones wait in Harbor until the kept batches are through
@@ -93,7 +90,7 @@ public class AuditCycles {
             return false;
         }
         HarborInstance instance = opened.get();
-        exchange.setProperty(HarborCycle.PROPERTY, new AuditCycle(instance, ledger.newCycle(instance.id(), Sink.LOGS), clock.instant()));
+        exchange.setProperty(ExchangeNames.CYCLE, new AuditCycle(instance, ledger.newCycle(instance.id(), Sink.LOGS), clock.instant()));
         return true;
     }
 
@@ -108,12 +105,12 @@ public class AuditCycles {
             cycle.plan(history ? List.of(AuditStream.LEGACY, current) : List.of(current), history);
         }
         if (!cycle.advance()) {
-            exchange.setProperty(HarborRequests.URL, null);
+            exchange.setProperty(ExchangeNames.HARBOR_URL, null);
             return false;
         }
         if (!cycle.history() && probed.add(instance.id())) {
             cycle.step(AuditCycle.Step.PROBE);
-            exchange.setProperty(HarborRequests.URL, base(cycle) + "?sort=-id&page=1&page_size=1");
+            exchange.setProperty(ExchangeNames.HARBOR_URL, HarborUrls.of(instance).auditNewest(cycle.stream().path()));
         } else {
             start(cycle, exchange);
         }
@@ -130,16 +127,15 @@ public class AuditCycles {
             cycle.step(AuditCycle.Step.LOCATE);
             // once per stream, on the first run: the time column is only used to find where to begin
             Instant from = cycle.harborNow().minus(instance.audit().lookBack()).truncatedTo(ChronoUnit.SECONDS);
-            exchange.setProperty(HarborRequests.URL, base(cycle) + "?q=" + HarborPaging.encode("op_time=[" + QUERY_TIME.format(from) + "~]")
-                    + "&sort=id&page=1&page_size=1");
+            exchange.setProperty(ExchangeNames.HARBOR_URL, HarborUrls.of(instance).auditFirstAt(cycle.stream().path(), from));
         }
     }
 
     private void read(AuditCycle cycle, Exchange exchange, long fromId) {
         cycle.step(AuditCycle.Step.READ);
         cycle.nextId(fromId);
-        exchange.setProperty(HarborRequests.URL, base(cycle) + "?q=" + HarborPaging.encode("id=[" + fromId + "~]")
-                + "&sort=id&page=1&page_size=" + cycle.instance().audit().pageSize());
+        exchange.setProperty(ExchangeNames.HARBOR_URL, HarborUrls.of(cycle.instance()).auditFrom(cycle.stream().path(), fromId,
+                cycle.instance().audit().pageSize()));
     }
 
     /**
@@ -159,7 +155,7 @@ public class AuditCycles {
             }
             case LOCATE -> {
                 if (rows.isEmpty()) {
-                    exchange.setProperty(HarborRequests.URL, null);
+                    exchange.setProperty(ExchangeNames.HARBOR_URL, null);
                 } else {
                     read(cycle, exchange, rows.get(0).path("id").asLong());
                 }
@@ -207,10 +203,10 @@ public class AuditCycles {
             if (cycle.history()) {
                 cycle.historyRead();
             }
-            exchange.setProperty(HarborRequests.URL, null);
+            exchange.setProperty(ExchangeNames.HARBOR_URL, null);
         } else if (cycle.rows() >= audit.maxRowsPerCycle()) {
             cycle.more(true);
-            exchange.setProperty(HarborRequests.URL, null);
+            exchange.setProperty(ExchangeNames.HARBOR_URL, null);
         } else {
             read(cycle, exchange, cycle.nextId());
         }
@@ -221,7 +217,7 @@ public class AuditCycles {
         JsonNode page = exchange.getMessage().getBody(JsonNode.class);
         if (page == null || !page.isArray()) {
             throw new HarborException("Harbor '" + cycle.instance().id() + "' answered GET "
-                    + exchange.getProperty(HarborRequests.URL, String.class) + " with something other than a JSON list");
+                    + exchange.getProperty(ExchangeNames.HARBOR_URL, String.class) + " with something other than a JSON list");
         }
         List<JsonNode> rows = new ArrayList<>(page.size());
         page.forEach(rows::add);
@@ -274,7 +270,7 @@ public class AuditCycles {
 
     /** What a cycle that {@link #begin} did not open counts as: halted delivery, or an overlap in service mode. */
     public CycleResult notStarted(Exchange exchange) {
-        String id = exchange.getMessage().getHeader(HarborInstance.HEADER, String.class);
+        String id = exchange.getMessage().getHeader(ExchangeNames.INSTANCE, String.class);
         return outbox.waiting(id, Sink.LOGS) > 0 ? CycleResult.PENDING : guard.notStarted(exchange);
     }
 
@@ -282,9 +278,5 @@ public class AuditCycles {
         AuditStream stream = cycle.stream() != null ? cycle.stream()
                 : cycle.version() == null ? AuditStream.EXTS : AuditStream.current(cycle.version().hasAuditLogExts());
         return store.watermark(cycle.instance().id(), stream.watermark()).orElse("none");
-    }
-
-    private static String base(AuditCycle cycle) {
-        return cycle.instance().apiBase() + cycle.stream().path();
     }
 }

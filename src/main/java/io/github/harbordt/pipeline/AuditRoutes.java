@@ -1,8 +1,7 @@
 package io.github.harbordt.pipeline;
 
-import io.github.harbordt.config.HarborInstance;
 import io.github.harbordt.dynatrace.DeliveryRoutes;
-import io.github.harbordt.harbor.HarborRequests;
+import io.github.harbordt.exchange.ExchangeNames;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
@@ -26,12 +25,12 @@ public class AuditRoutes extends RouteBuilder {
         // the body ends as the cycle's CycleResult (pipeline.CycleResult)
         from(AUDIT_CYCLE).routeId("harbor-audit-cycle")
                 // log batches Dynatrace could not take earlier go first; while any wait, new rows wait in Harbor
-                .setBody(header(HarborInstance.HEADER))
+                .setBody(header(ExchangeNames.INSTANCE))
                 .to(DeliveryRoutes.OUTBOX_DRAIN).id("audit-cycle-outbox")
                 .choice()
                 .when(method(cycles, "begin"))
                     .doTry()
-                        .setProperty(HarborRequests.URL, method(systemInfo, "url"))
+                        .setProperty(ExchangeNames.HARBOR_URL, method(systemInfo, "url"))
                         .to(HarborRoutes.GET).id("audit-systeminfo")
                         .bean(systemInfo, "check")
                         .to("direct:harbor-audit-streams").id("audit-read")
@@ -52,7 +51,7 @@ public class AuditRoutes extends RouteBuilder {
 
         // one stream (audit table): page after page until the URL clears
         from("direct:harbor-audit-stream").routeId("harbor-audit-stream")
-                .loopDoWhile(exchangeProperty(HarborRequests.URL).isNotNull()).breakOnShutdown()
+                .loopDoWhile(exchangeProperty(ExchangeNames.HARBOR_URL).isNotNull()).breakOnShutdown()
                     .to(HarborRoutes.GET).id("audit-page")
                     .bean(cycles, "page").id("audit-mapping")
                     .split(body())

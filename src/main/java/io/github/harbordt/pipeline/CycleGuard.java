@@ -1,8 +1,8 @@
 package io.github.harbordt.pipeline;
 
 import io.github.harbordt.config.HarborInstance;
-import io.github.harbordt.dynatrace.BatchAggregationStrategy;
 import io.github.harbordt.dynatrace.Sink;
+import io.github.harbordt.exchange.ExchangeNames;
 import io.github.harbordt.harbor.HarborRequests;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -44,7 +44,7 @@ public final class CycleGuard {
      * for its Harbor calls and its batches; empty when the cycle must not run now.
      */
     public Optional<HarborInstance> open(Exchange exchange) {
-        String id = exchange.getMessage().getHeader(HarborInstance.HEADER, String.class);
+        String id = exchange.getMessage().getHeader(ExchangeNames.INSTANCE, String.class);
         Optional<HarborInstance> instance = attach(exchange, id);
         if (instance.isPresent() && !running.add(id)) {
             LOG.warn("Harbor '{}': {} skipped, the previous one is still running", id, kind);
@@ -70,13 +70,13 @@ public final class CycleGuard {
             LOG.warn("Harbor '{}': {} skipped, delivery is stopped until the connector restarts: {}", id, kind, halted.get());
             return Optional.empty();
         }
-        exchange.setProperty(ScanCycles.ENDPOINT, HarborRequests.endpointUri(instance));
-        exchange.setProperty(HarborInstance.HEADER, id);
+        exchange.setProperty(ExchangeNames.HARBOR_ENDPOINT, HarborRequests.endpointUri(instance));
+        exchange.setProperty(ExchangeNames.INSTANCE, id);
         return Optional.of(instance);
     }
 
     public CycleResult notStarted(Exchange exchange) {
-        String id = exchange.getMessage().getHeader(HarborInstance.HEADER, String.class);
+        String id = exchange.getMessage().getHeader(ExchangeNames.INSTANCE, String.class);
         return ledger.haltReason(id, sink).isPresent() ? CycleResult.HALTED : CycleResult.SKIPPED;
     }
 

@@ -1,6 +1,7 @@
 package io.github.harbordt.pipeline;
 
 import io.github.harbordt.config.HarborInstance;
+import io.github.harbordt.exchange.ExchangeNames;
 import io.github.harbordt.harbor.HarborCall;
 import io.github.harbordt.harbor.HarborVersion;
 import org.apache.camel.Exchange;
@@ -12,9 +13,6 @@ import java.time.Instant;
  * property, so the shared Harbor request routes know whom they call and where to count.
  */
 public abstract class HarborCycle implements HarborCall {
-
-    /** Exchange property holding the cycle. */
-    public static final String PROPERTY = HarborCall.PROPERTY;
 
     private final HarborInstance instance;
     private final CycleStats stats;
@@ -30,7 +28,7 @@ public abstract class HarborCycle implements HarborCall {
 
     /** The cycle an exchange belongs to. */
     public static HarborCycle of(Exchange exchange) {
-        return exchange.getProperty(PROPERTY, HarborCycle.class);
+        return exchange.getProperty(ExchangeNames.CYCLE, HarborCycle.class);
     }
 
     @Override

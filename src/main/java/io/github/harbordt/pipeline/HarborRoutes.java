@@ -1,8 +1,8 @@
 package io.github.harbordt.pipeline;
 
-import io.github.harbordt.config.HarborInstance;
 import io.github.harbordt.dynatrace.DeliveryRoutes;
 import io.github.harbordt.dynatrace.MetricRoutes;
+import io.github.harbordt.exchange.ExchangeNames;
 import io.github.harbordt.harbor.HarborNotFoundException;
 import io.github.harbordt.harbor.HarborPages;
 import io.github.harbordt.harbor.HarborRequests;
@@ -24,7 +24,7 @@ import java.time.Duration;
 public class HarborRoutes extends RouteBuilder {
 
     public static final String SCAN_CYCLE = "direct:harbor-scan-cycle";
-    /** Parameters: {@code instance}, {@code task} (names the route), {@code schedule} (Quartz options), {@code target}. */
+    /** Parameters: {@code harborInstance}, {@code task} (names the route), {@code schedule} (Quartz options), {@code target}. */
     public static final String SCHEDULE_TEMPLATE = "harbor-schedule";
     /** Reads the report of the selected artifact's scan (a failed scan has none), maps it and hands the events to the batcher. */
     public static final String SCAN = "direct:harbor-scan";
@@ -59,10 +59,10 @@ public class HarborRoutes extends RouteBuilder {
     public void configure() {
         // stateful: Quartz never starts a task while its previous run for the same instance still runs
         routeTemplate(SCHEDULE_TEMPLATE)
-                .templateParameter("instance").templateParameter("task").templateParameter("schedule")
+                .templateParameter(ExchangeNames.INSTANCE).templateParameter("task").templateParameter("schedule")
                 .templateParameter("target")
-                .from("quartz:harbor/{{instance}}-{{task}}?{{schedule}}&stateful=true&trigger.misfireInstruction=2")
-                .setHeader(HarborInstance.HEADER, constant("{{instance}}"))
+                .from("quartz:harbor/{{" + ExchangeNames.INSTANCE + "}}-{{task}}?{{schedule}}&stateful=true&trigger.misfireInstruction=2")
+                .setHeader(ExchangeNames.INSTANCE, constant("{{" + ExchangeNames.INSTANCE + "}}"))
                 .to("{{target}}");
 
         // the body ends as the cycle's CycleResult (pipeline.CycleResult)
@@ -70,16 +70,16 @@ public class HarborRoutes extends RouteBuilder {
                 .choice()
                 .when(method(cycles, "begin"))
                     .doTry()
-                        .setProperty(HarborRequests.URL, method(systemInfo, "url"))
+                        .setProperty(ExchangeNames.HARBOR_URL, method(systemInfo, "url"))
                         .to(GET).id("harbor-systeminfo")
                         .bean(systemInfo, "check")
                         // what Dynatrace could not take earlier goes before new work
-                        .setBody(header(HarborInstance.HEADER))
+                        .setBody(header(ExchangeNames.INSTANCE))
                         .to(DeliveryRoutes.OUTBOX_DRAIN).id("scan-cycle-outbox")
                         // and so do the artifacts earlier cycles could not read
                         .to("direct:harbor-pending-artifacts").id("scan-cycle-pending")
-                        .setProperty(HarborRequests.URL, method(cycles, "projectsUrl"))
-                        .setProperty(HarborPages.PAGE_ROUTE, constant("direct:harbor-projects-page"))
+                        .setProperty(ExchangeNames.HARBOR_URL, method(cycles, "projectsUrl"))
+                        .setProperty(ExchangeNames.PAGE_ROUTE, constant("direct:harbor-projects-page"))
                         .to("direct:harbor-list").id("harbor-crawl")
                         .to("direct:harbor-scan-cycle-finish").id("cycle-finish")
                     .doCatch(Exception.class)
@@ -106,11 +106,11 @@ public class HarborRoutes extends RouteBuilder {
 
         // Follows Harbor's Link header page by page; each page is handed to the page route as a list.
         from("direct:harbor-list").routeId("harbor-list")
-                .setProperty(HarborPages.PAGES, constant(0))
-                .loopDoWhile(exchangeProperty(HarborRequests.URL).isNotNull()).breakOnShutdown()
+                .setProperty(ExchangeNames.PAGES, constant(0))
+                .loopDoWhile(exchangeProperty(ExchangeNames.HARBOR_URL).isNotNull()).breakOnShutdown()
                     .to(GET).id("harbor-page")
                     .bean(pages, "read")
-                    .toD("${exchangeProperty." + HarborPages.PAGE_ROUTE + "}")
+                    .toD("${exchangeProperty." + ExchangeNames.PAGE_ROUTE + "}")
                 .end();
 
         from("direct:harbor-projects-page").routeId("harbor-projects-page")
@@ -118,11 +118,11 @@ public class HarborRoutes extends RouteBuilder {
                     .filter(method(cycles, "project"))
                         .choice()
                             .when(method(cycles, "projectWideListing"))
-                                .setProperty(HarborRequests.URL, method(cycles, "projectArtifactsUrl"))
-                                .setProperty(HarborPages.PAGE_ROUTE, constant("direct:harbor-artifacts-page"))
+                                .setProperty(ExchangeNames.HARBOR_URL, method(cycles, "projectArtifactsUrl"))
+                                .setProperty(ExchangeNames.PAGE_ROUTE, constant("direct:harbor-artifacts-page"))
                             .otherwise()
-                                .setProperty(HarborRequests.URL, method(cycles, "repositoriesUrl"))
-                                .setProperty(HarborPages.PAGE_ROUTE, constant("direct:harbor-repositories-page"))
+                                .setProperty(ExchangeNames.HARBOR_URL, method(cycles, "repositoriesUrl"))
+                                .setProperty(ExchangeNames.PAGE_ROUTE, constant("direct:harbor-repositories-page"))
                         .end()
                         .to("direct:harbor-list")
                     .end()
@@ -131,8 +131,8 @@ public class HarborRoutes extends RouteBuilder {
         from("direct:harbor-repositories-page").routeId("harbor-repositories-page")
                 .split(body()).stopOnException()
                     .filter(method(cycles, "repository"))
-                        .setProperty(HarborRequests.URL, method(cycles, "repositoryArtifactsUrl"))
-                        .setProperty(HarborPages.PAGE_ROUTE, constant("direct:harbor-artifacts-page"))
+                        .setProperty(ExchangeNames.HARBOR_URL, method(cycles, "repositoryArtifactsUrl"))
+                        .setProperty(ExchangeNames.PAGE_ROUTE, constant("direct:harbor-artifacts-page"))
                         .to("direct:harbor-list")
                     .end()
                 .end();
@@ -162,7 +162,7 @@ public class HarborRoutes extends RouteBuilder {
 
         from("direct:harbor-pending-artifact").routeId("harbor-pending-artifact")
                 .doTry()
-                    .setProperty(HarborRequests.URL, method(cycles, "pendingArtifactUrl"))
+                    .setProperty(ExchangeNames.HARBOR_URL, method(cycles, "pendingArtifactUrl"))
                     .to(GET).id("pending-artifact-get")
                     .setBody(method(cycles, "selectPending"))
                     .to("direct:harbor-pending-scan")
@@ -182,7 +182,7 @@ public class HarborRoutes extends RouteBuilder {
         from(SCAN).routeId("harbor-scan")
                 .setBody(constant(null))
                 .filter(method(cycles, "successful"))
-                    .setProperty(HarborRequests.URL, method(cycles, "reportUrl"))
+                    .setProperty(ExchangeNames.HARBOR_URL, method(cycles, "reportUrl"))
                     .to("direct:harbor-report")
                 .end()
                 .process(mapping).id("scan-mapping")
@@ -214,13 +214,13 @@ public class HarborRoutes extends RouteBuilder {
         from(WRITE).routeId("harbor-write")
                 .errorHandler(noErrorHandler())
                 .bean(requests, "prepareWrite")
-                .toD("${exchangeProperty." + HarborRequests.WRITE_ENDPOINT + "}").id("harbor-write-http")
+                .toD("${exchangeProperty." + ExchangeNames.WRITE_ENDPOINT + "}").id("harbor-write-http")
                 .bean(requests, "read");
 
         from("direct:harbor-request").routeId("harbor-request")
                 .errorHandler(noErrorHandler())
                 .bean(requests, "prepare")
-                .toD("${exchangeProperty." + ScanCycles.ENDPOINT + "}").id("harbor-http")
+                .toD("${exchangeProperty." + ExchangeNames.HARBOR_ENDPOINT + "}").id("harbor-http")
                 .bean(requests, "read");
     }
 }

@@ -1,6 +1,7 @@
 package io.github.harbordt.pipeline;
 
 import io.github.harbordt.config.HarborInstance;
+import io.github.harbordt.exchange.ExchangeNames;
 import io.github.harbordt.harbor.ArtifactSelector;
 import io.github.harbordt.mapping.ScannedArtifact;
 import org.apache.camel.Exchange;
@@ -44,7 +45,7 @@ public final class ScanCycle extends HarborCycle {
 
     /** The scan cycle an exchange of the crawl belongs to. */
     public static ScanCycle of(Exchange exchange) {
-        return exchange.getProperty(PROPERTY, ScanCycle.class);
+        return exchange.getProperty(ExchangeNames.CYCLE, ScanCycle.class);
     }
 
     public Instant windowStart() {

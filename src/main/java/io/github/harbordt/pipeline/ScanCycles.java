@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.harbordt.config.DynatraceSettings;
 import io.github.harbordt.config.HarborInstance;
 import io.github.harbordt.dynatrace.Sink;
+import io.github.harbordt.exchange.ExchangeNames;
 import io.github.harbordt.harbor.ArtifactSelector;
-import io.github.harbordt.harbor.HarborPaging;
-import io.github.harbordt.harbor.HarborRequests;
+import io.github.harbordt.harbor.HarborUrls;
 import io.github.harbordt.harbor.HarborRetryableException;
 import io.github.harbordt.mapping.ScannedArtifact;
 import io.github.harbordt.runtime.ImageAliases;
@@ -37,18 +37,6 @@ import java.util.Optional;
 public class ScanCycles {
 
     private static final Logger LOG = LoggerFactory.getLogger(ScanCycles.class);
-    /** Exchange properties set per project while crawling. */
-    public static final String PROJECT_NAME = "harborProjectName";
-    public static final String PROJECT_ID = "harborProjectId";
-    /** The full name of the repository whose artifacts are listed; unset for a project-wide listing (Harbor 2.12+). */
-    public static final String REPOSITORY_NAME = "harborRepositoryName";
-    public static final String ARTIFACT = "harborArtifact";
-    /** Exchange property: the pending artifact being tried again. */
-    public static final String PENDING = "harborPendingArtifact";
-    /** What every artifact read, list or single, asks Harbor for. */
-    public static final String ARTIFACT_FLAGS = "with_scan_overview=true&with_tag=true";
-    /** Exchange property: the camel-http endpoint of the cycle's instance. */
-    public static final String ENDPOINT = "harborEndpoint";
 
     private final StateStore store;
     private final DeliveryLedger ledger;
@@ -75,7 +63,7 @@ public class ScanCycles {
     }
 
     /**
-     * Opens a cycle for the instance named in the {@value #HarborInstance.HEADER} header; false when delivery is halted or the
+     * Opens a cycle for the instance named in the {@value ExchangeNames#INSTANCE} header; false when delivery is halted or the
      * instance's previous cycle still runs.
      */
     public boolean begin(Exchange exchange) {
@@ -92,13 +80,13 @@ public class ScanCycles {
         if (instance.backfill()) {
             windowStart = Instant.EPOCH;
         }
-        exchange.setProperty(ScanCycle.PROPERTY, ScanCycle.crawl(instance, windowStart, ledger.newCycle(id, Sink.SECURITY_EVENTS), now));
+        exchange.setProperty(ExchangeNames.CYCLE, ScanCycle.crawl(instance, windowStart, ledger.newCycle(id, Sink.SECURITY_EVENTS), now));
         LOG.debug("Harbor '{}': cycle starts, scans completed after {}", id, windowStart);
         return true;
     }
 
-    public String projectsUrl(@ExchangeProperty(ScanCycle.PROPERTY) ScanCycle cycle) {
-        return cycle.instance().apiBase() + "/projects?page=1&page_size=" + cycle.instance().pageSize();
+    public String projectsUrl(@ExchangeProperty(ExchangeNames.CYCLE) ScanCycle cycle) {
+        return HarborUrls.of(cycle.instance()).projects();
     }
 
     /** Keeps the project if the filters want it, remembering its name and id for the artifacts below it. */
@@ -108,42 +96,39 @@ public class ScanCycles {
         if (name.isEmpty() || !ScanCycle.of(exchange).instance().projects().accepts(name)) {
             return false;
         }
-        exchange.setProperty(PROJECT_NAME, name);
-        exchange.setProperty(PROJECT_ID, project.hasNonNull("project_id") ? project.get("project_id").asText() : null);
+        exchange.setProperty(ExchangeNames.PROJECT_NAME, name);
+        exchange.setProperty(ExchangeNames.PROJECT_ID, project.hasNonNull("project_id") ? project.get("project_id").asText() : null);
         return true;
     }
 
     /** Since 2.12 one paged call lists a whole project; before that, repositories are listed first. */
-    public boolean projectWideListing(@ExchangeProperty(ScanCycle.PROPERTY) ScanCycle cycle) {
+    public boolean projectWideListing(@ExchangeProperty(ExchangeNames.CYCLE) ScanCycle cycle) {
         return cycle.version().hasProjectArtifactList();
     }
 
     public String projectArtifactsUrl(Exchange exchange) {
-        return artifactsQuery(exchange, projectBase(exchange) + "/artifacts");
+        return HarborUrls.of(ScanCycle.of(exchange).instance()).projectArtifacts(exchange.getProperty(ExchangeNames.PROJECT_NAME, String.class));
     }
 
     public String repositoriesUrl(Exchange exchange) {
-        return projectBase(exchange) + "/repositories?page=1&page_size=" + ScanCycle.of(exchange).instance().pageSize();
+        return HarborUrls.of(ScanCycle.of(exchange).instance()).repositories(exchange.getProperty(ExchangeNames.PROJECT_NAME, String.class));
     }
 
     /** Keeps the repository if the filters want it; the artifact list then only covers wanted repositories. */
-    public boolean repository(@Body JsonNode repository, @ExchangeProperty(ScanCycle.PROPERTY) ScanCycle cycle) {
+    public boolean repository(@Body JsonNode repository, @ExchangeProperty(ExchangeNames.CYCLE) ScanCycle cycle) {
         String name = repository.path("name").asText("");
         return !name.isEmpty() && cycle.instance().repositories().accepts(name);
     }
 
     public String repositoryArtifactsUrl(Exchange exchange) {
-        String project = exchange.getProperty(PROJECT_NAME, String.class);
+        String project = exchange.getProperty(ExchangeNames.PROJECT_NAME, String.class);
         String repository = exchange.getMessage().getBody(JsonNode.class).path("name").asText();
-        exchange.setProperty(REPOSITORY_NAME, repository);
-        return artifactsQuery(exchange, projectBase(exchange) + "/repositories/"
-                + HarborPaging.repositorySegment(project, repository) + "/artifacts");
+        exchange.setProperty(ExchangeNames.REPOSITORY_NAME, repository);
+        return HarborUrls.of(ScanCycle.of(exchange).instance()).repositoryArtifacts(project, repository);
     }
 
-    public String reportUrl(@ExchangeProperty(ARTIFACT) ScannedArtifact a, @ExchangeProperty(ScanCycle.PROPERTY) ScanCycle cycle) {
-        return cycle.instance().apiBase() + "/projects/" + HarborPaging.encode(a.projectName())
-                + "/repositories/" + HarborPaging.repositorySegment(a.projectName(), a.repository())
-                + "/artifacts/" + a.digest() + "/additions/vulnerabilities";
+    public String reportUrl(@ExchangeProperty(ExchangeNames.ARTIFACT) ScannedArtifact a, @ExchangeProperty(ExchangeNames.CYCLE) ScanCycle cycle) {
+        return HarborUrls.of(cycle.instance()).report(a.projectName(), a.repository(), a.digest());
     }
 
     /**
@@ -156,9 +141,9 @@ public class ScanCycles {
         cycle.stats().artifactsSeen.incrementAndGet();
         JsonNode listed = exchange.getMessage().getBody(JsonNode.class);
         aliases.learn(listed);
-        String listedRepository = exchange.getProperty(REPOSITORY_NAME, String.class);
+        String listedRepository = exchange.getProperty(ExchangeNames.REPOSITORY_NAME, String.class);
         ArtifactSelector.Decision decision = cycle.selector().decide(listed,
-                exchange.getProperty(PROJECT_ID, String.class), exchange.getProperty(PROJECT_NAME, String.class),
+                exchange.getProperty(ExchangeNames.PROJECT_ID, String.class), exchange.getProperty(ExchangeNames.PROJECT_NAME, String.class),
                 listedRepository, cycle.windowStart(), cycle.webhook());
         if (!(decision instanceof ArtifactSelector.Selected selected)) {
             ArtifactSelector.Skipped skipped = (ArtifactSelector.Skipped) decision;
@@ -187,7 +172,7 @@ public class ScanCycles {
             cycle.stats().scansAlreadyDelivered.incrementAndGet();
             return null;
         }
-        exchange.setProperty(ARTIFACT, artifact);
+        exchange.setProperty(ExchangeNames.ARTIFACT, artifact);
         return artifact;
     }
 
@@ -211,9 +196,9 @@ public class ScanCycles {
     /** Keeps the selected artifact pending with the failure: the cycle goes on with the others. */
     public void keepPending(Exchange exchange) {
         ScanCycle cycle = ScanCycle.of(exchange);
-        ScannedArtifact a = exchange.getProperty(ARTIFACT, ScannedArtifact.class);
+        ScannedArtifact a = exchange.getProperty(ExchangeNames.ARTIFACT, ScannedArtifact.class);
         Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        String url = exchange.getProperty(HarborRequests.URL, String.class);
+        String url = exchange.getProperty(ExchangeNames.HARBOR_URL, String.class);
         String reason = e.getMessage() != null && e.getMessage().contains("/api/v2.0/") ? e.getMessage()
                 : "GET " + url + ": " + e;
         PendingArtifact p = pending.failed(cycle.instance().id(), a.projectName(), a.projectId(), a.repository(), a.digest(),
@@ -224,7 +209,7 @@ public class ScanCycles {
     }
 
     /** The instance's pending artifacts, tried before the crawl. */
-    public List<PendingArtifact> pendingArtifacts(@ExchangeProperty(ScanCycle.PROPERTY) ScanCycle cycle) {
+    public List<PendingArtifact> pendingArtifacts(@ExchangeProperty(ExchangeNames.CYCLE) ScanCycle cycle) {
         List<PendingArtifact> list = pending.list(cycle.instance().id());
         list.forEach(p -> cycle.triedPending(p.repository(), p.digest()));
         return list;
@@ -237,13 +222,11 @@ public class ScanCycles {
     /** The API URL of the pending artifact in the body; the listing's context is set as the crawl would have it. */
     public String pendingArtifactUrl(Exchange exchange) {
         PendingArtifact p = exchange.getMessage().getBody(PendingArtifact.class);
-        exchange.setProperty(PENDING, p);
-        exchange.setProperty(PROJECT_NAME, p.projectName());
-        exchange.setProperty(PROJECT_ID, p.projectId());
-        exchange.setProperty(REPOSITORY_NAME, p.repository());
-        return ScanCycle.of(exchange).instance().apiBase() + "/projects/" + HarborPaging.encode(p.projectName())
-                + "/repositories/" + HarborPaging.repositorySegment(p.projectName(), p.repository()) + "/artifacts/"
-                + p.digest() + "?" + ARTIFACT_FLAGS;
+        exchange.setProperty(ExchangeNames.PENDING_ARTIFACT, p);
+        exchange.setProperty(ExchangeNames.PROJECT_NAME, p.projectName());
+        exchange.setProperty(ExchangeNames.PROJECT_ID, p.projectId());
+        exchange.setProperty(ExchangeNames.REPOSITORY_NAME, p.repository());
+        return HarborUrls.of(ScanCycle.of(exchange).instance()).artifact(p.projectName(), p.repository(), p.digest());
     }
 
     /**
@@ -252,7 +235,7 @@ public class ScanCycles {
      */
     public ScannedArtifact selectPending(Exchange exchange) {
         ScanCycle cycle = ScanCycle.of(exchange);
-        PendingArtifact p = exchange.getProperty(PENDING, PendingArtifact.class);
+        PendingArtifact p = exchange.getProperty(ExchangeNames.PENDING_ARTIFACT, PendingArtifact.class);
         ArtifactSelector.Decision decision = cycle.selector().decide(exchange.getMessage().getBody(JsonNode.class),
                 p.projectId(), p.projectName(), p.repository(), Instant.EPOCH, false);
         if (!(decision instanceof ArtifactSelector.Selected selected)) {
@@ -270,13 +253,13 @@ public class ScanCycles {
             pending.remove(p.instanceId(), p.repository(), p.digest());
             return null;
         }
-        exchange.setProperty(ARTIFACT, artifact);
+        exchange.setProperty(ExchangeNames.ARTIFACT, artifact);
         return artifact;
     }
 
     /** The pending artifact's scan reached the batcher (or the artifact is gone): it is pending no more. */
     public void pendingDone(Exchange exchange) {
-        PendingArtifact p = exchange.getProperty(PENDING, PendingArtifact.class);
+        PendingArtifact p = exchange.getProperty(ExchangeNames.PENDING_ARTIFACT, PendingArtifact.class);
         if (exchange.getProperty(Exchange.EXCEPTION_CAUGHT) != null) {
             LOG.info("Harbor '{}': pending {}@{} no longer exists in Harbor, dropped", p.instanceId(), p.repository(), p.digest());
         }
@@ -284,7 +267,7 @@ public class ScanCycles {
     }
 
     /** Only a successful scan has a report to read; a failed or stopped one is sent as its scan event alone. */
-    public boolean successful(@ExchangeProperty(ARTIFACT) ScannedArtifact artifact) {
+    public boolean successful(@ExchangeProperty(ExchangeNames.ARTIFACT) ScannedArtifact artifact) {
         return artifact.scan().successful();
     }
 
@@ -323,7 +306,7 @@ public class ScanCycles {
      * The cycle's alert-reduction funnel as Dynatrace metric lines: one gauge per step, so a chart shows the steps
      * side by side over time.
      */
-    public String funnelLines(@ExchangeProperty(ScanCycle.PROPERTY) ScanCycle cycle) {
+    public String funnelLines(@ExchangeProperty(ExchangeNames.CYCLE) ScanCycle cycle) {
         CycleStats s = cycle.stats();
         String id = cycle.instance().id();
         long[] values = {s.funnelAll.get(), s.funnelCritical.get(), s.funnelRunning.get(), s.funnelProduction.get()};
@@ -353,12 +336,4 @@ public class ScanCycles {
         return guard.notStarted(exchange);
     }
 
-    private String projectBase(Exchange exchange) {
-        return ScanCycle.of(exchange).instance().apiBase() + "/projects/"
-                + HarborPaging.encode(exchange.getProperty(PROJECT_NAME, String.class));
-    }
-
-    private static String artifactsQuery(Exchange exchange, String base) {
-        return base + "?page=1&page_size=" + ScanCycle.of(exchange).instance().pageSize() + "&" + ARTIFACT_FLAGS;
-    }
 }

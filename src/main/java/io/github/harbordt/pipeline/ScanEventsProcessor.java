@@ -7,10 +7,10 @@ import io.github.harbordt.config.DynatraceSettings;
 import io.github.harbordt.dynatrace.Batch;
 import io.github.harbordt.dynatrace.OutboundEvent;
 import io.github.harbordt.dynatrace.Sink;
+import io.github.harbordt.exchange.ExchangeNames;
 import io.github.harbordt.harbor.ReportParser;
 import io.github.harbordt.mapping.RiskLevel;
 import io.github.harbordt.mapping.RuntimeContext;
-import io.github.harbordt.mapping.ScanSummary;
 import io.github.harbordt.mapping.ScannedArtifact;
 import io.github.harbordt.mapping.SecurityEventMapper;
 import io.github.harbordt.mapping.Vulnerability;
@@ -60,7 +60,7 @@ public class ScanEventsProcessor implements Processor {
     @Override
     public void process(Exchange exchange) throws JsonProcessingException, InterruptedException {
         ScanCycle cycle = ScanCycle.of(exchange);
-        ScannedArtifact artifact = exchange.getProperty(ScanCycles.ARTIFACT, ScannedArtifact.class);
+        ScannedArtifact artifact = exchange.getProperty(ExchangeNames.ARTIFACT, ScannedArtifact.class);
         JsonNode body = exchange.getMessage().getBody(JsonNode.class);
         if (artifact.scan().successful() && body == null) {
             // the artifact was deleted before its report was read
@@ -70,7 +70,7 @@ public class ScanEventsProcessor implements Processor {
         // a failed or stopped scan has no report: its scan event goes alone
         ReportParser.Report report = artifact.scan().successful() ? ReportParser.parse(body) : ReportParser.NONE;
         String instanceId = cycle.instance().id();
-        artifact = withScanner(artifact, report);
+        artifact = artifact.scannedBy(report.scannerName(), report.scannerVendor());
         ScanRef scan = ScanCycles.scanRef(cycle, artifact);
         RuntimeContext runtime = runtimes.contextOf(artifact.digest(), artifact.repository());
         List<OutboundEvent> events = new ArrayList<>(report.vulnerabilities().size() + 1);
@@ -125,18 +125,6 @@ public class ScanEventsProcessor implements Processor {
                 stats.funnelProduction.addAndGet(critical);
             }
         }
-    }
-
-    /** The report names the scanner that produced it; the overview's copy is the fallback. */
-    private static ScannedArtifact withScanner(ScannedArtifact a, ReportParser.Report report) {
-        if (report.scannerName() == null && report.scannerVendor() == null) {
-            return a;
-        }
-        ScanSummary s = a.scan();
-        ScanSummary scan = new ScanSummary(s.reportId(), s.status(), s.startTime(), s.endTime(),
-                report.scannerName() != null ? report.scannerName() : s.scannerName(),
-                report.scannerVendor() != null ? report.scannerVendor() : s.scannerVendor(), s.findingsTotal());
-        return new ScannedArtifact(a.registry(), a.projectId(), a.projectName(), a.repository(), a.digest(), a.tags(), scan);
     }
 
     private void reject(ScanCycle cycle, String reason, String raw) {

@@ -3,6 +3,7 @@ package io.github.harbordt.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.harbordt.config.HarborInstance;
 import io.github.harbordt.harbor.HarborException;
+import io.github.harbordt.harbor.HarborUrls;
 import io.github.harbordt.harbor.HarborVersion;
 import io.github.harbordt.mapping.HarborTime;
 import org.apache.camel.Exchange;
@@ -18,7 +19,7 @@ import java.net.UnknownHostException;
 public final class SystemInfo {
 
     public String url(Exchange exchange) {
-        return HarborCycle.of(exchange).instance().apiBase() + "/systeminfo";
+        return HarborUrls.of(HarborCycle.of(exchange).instance()).systemInfo();
     }
 
     public void check(Exchange exchange) {

@@ -3,11 +3,11 @@ package io.github.harbordt.webhook;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.harbordt.config.HarborInstance;
 import io.github.harbordt.config.WebhookSettings;
-import io.github.harbordt.harbor.HarborPaging;
+import io.github.harbordt.exchange.ExchangeNames;
+import io.github.harbordt.harbor.HarborUrls;
 import io.github.harbordt.harbor.HarborRequests;
 import io.github.harbordt.pipeline.CycleStats;
 import io.github.harbordt.pipeline.HarborCycle;
-import io.github.harbordt.pipeline.ScanCycles;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
@@ -27,8 +27,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class WebhookPolicies {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookPolicies.class);
-    private static final String RUN = "harborPolicyRun";
-    private static final String CHANGE = "harborPolicyChange";
     private static final String PERMISSIONS = "project:list (system) and, in every monitored project, "
             + "notification-policy create, read, list and update";
 
@@ -54,18 +52,17 @@ public class WebhookPolicies {
 
     /** Sets the exchange up for the instance named in the header and returns its {@code /systeminfo} URL. */
     public String begin(Exchange exchange) {
-        HarborInstance instance = instances.get(exchange.getMessage().getHeader(HarborInstance.HEADER, String.class));
+        HarborInstance instance = instances.get(exchange.getMessage().getHeader(ExchangeNames.INSTANCE, String.class));
         Run run = new Run(instance);
-        exchange.setProperty(HarborCycle.PROPERTY, run);
-        exchange.setProperty(RUN, run);
-        exchange.setProperty(ScanCycles.ENDPOINT, HarborRequests.endpointUri(instance));
-        exchange.setProperty(HarborRequests.PERMISSIONS, PERMISSIONS);
-        return instance.apiBase() + "/systeminfo";
+        exchange.setProperty(ExchangeNames.CYCLE, run);
+        exchange.setProperty(ExchangeNames.POLICY_RUN, run);
+        exchange.setProperty(ExchangeNames.HARBOR_ENDPOINT, HarborRequests.endpointUri(instance));
+        exchange.setProperty(ExchangeNames.PERMISSIONS, PERMISSIONS);
+        return HarborUrls.of(instance).systemInfo();
     }
 
-    public String projectsUrl(@ExchangeProperty(RUN) Run run) {
-        HarborInstance instance = run.instance();
-        return instance.apiBase() + "/projects?page=1&page_size=" + instance.pageSize();
+    public String projectsUrl(@ExchangeProperty(ExchangeNames.POLICY_RUN) Run run) {
+        return HarborUrls.of(run.instance()).projects();
     }
 
     /** Keeps the projects the filters monitor, remembering the name. */
@@ -74,13 +71,12 @@ public class WebhookPolicies {
         if (name.isEmpty() || !run(exchange).instance().projects().accepts(name)) {
             return false;
         }
-        exchange.setProperty(ScanCycles.PROJECT_NAME, name);
+        exchange.setProperty(ExchangeNames.PROJECT_NAME, name);
         return true;
     }
 
-    public String policiesUrl(@ExchangeProperty(RUN) Run run, @ExchangeProperty(ScanCycles.PROJECT_NAME) String project) {
-        return run.instance().apiBase() + "/projects/" + HarborPaging.encode(project)
-                + "/webhook/policies?page=1&page_size=100";
+    public String policiesUrl(@ExchangeProperty(ExchangeNames.POLICY_RUN) Run run, @ExchangeProperty(ExchangeNames.PROJECT_NAME) String project) {
+        return HarborUrls.of(run.instance()).webhookPoliciesPage(project);
     }
 
     /**
@@ -90,24 +86,24 @@ public class WebhookPolicies {
     public boolean plan(Exchange exchange) {
         Run run = run(exchange);
         HarborInstance instance = run.instance();
-        String project = exchange.getProperty(ScanCycles.PROJECT_NAME, String.class);
+        String project = exchange.getProperty(ExchangeNames.PROJECT_NAME, String.class);
         List<JsonNode> existing = new ArrayList<>();
         exchange.getMessage().getBody(JsonNode.class).forEach(existing::add);
         PolicyPlan wanted = new PolicyPlan(settings.policyName(), settings.publicAddress(instance.id()),
                 "Bearer " + instance.webhook().secret(), run.version().hasCloudEvents() ? "CloudEvents" : "Default");
         PolicyPlan.Change change = wanted.against(existing);
-        String base = instance.apiBase() + "/projects/" + HarborPaging.encode(project) + "/webhook/policies";
+        HarborUrls urls = HarborUrls.of(instance);
         String what;
         if (change instanceof PolicyPlan.Create c) {
             what = "create policy '" + wanted.name() + "'";
-            exchange.setProperty(HarborRequests.WRITE_METHOD, "POST");
-            exchange.setProperty(HarborRequests.URL, base);
-            exchange.setProperty(HarborRequests.WRITE_BODY, c.policy());
+            exchange.setProperty(ExchangeNames.WRITE_METHOD, "POST");
+            exchange.setProperty(ExchangeNames.HARBOR_URL, urls.webhookPolicies(project));
+            exchange.setProperty(ExchangeNames.WRITE_BODY, c.policy());
         } else if (change instanceof PolicyPlan.Update u) {
             what = "update policy '" + wanted.name() + "' (id " + u.id() + "; differs in " + String.join(", ", u.differences()) + ")";
-            exchange.setProperty(HarborRequests.WRITE_METHOD, "PUT");
-            exchange.setProperty(HarborRequests.URL, base + "/" + u.id());
-            exchange.setProperty(HarborRequests.WRITE_BODY, u.policy());
+            exchange.setProperty(ExchangeNames.WRITE_METHOD, "PUT");
+            exchange.setProperty(ExchangeNames.HARBOR_URL, urls.webhookPolicy(project, u.id()));
+            exchange.setProperty(ExchangeNames.WRITE_BODY, u.policy());
         } else {
             run.unchanged.incrementAndGet();
             return false;
@@ -121,29 +117,29 @@ public class WebhookPolicies {
             }
             return false;
         }
-        exchange.setProperty(CHANGE, line);
+        exchange.setProperty(ExchangeNames.POLICY_CHANGE, line);
         return true;
     }
 
     public void written(Exchange exchange) {
         Run run = run(exchange);
-        ("POST".equals(exchange.getProperty(HarborRequests.WRITE_METHOD)) ? run.created : run.updated).incrementAndGet();
-        LOG.info("Harbor '{}' webhook policy: {}", run.instance().id(), exchange.getProperty(CHANGE, String.class));
+        ("POST".equals(exchange.getProperty(ExchangeNames.WRITE_METHOD)) ? run.created : run.updated).incrementAndGet();
+        LOG.info("Harbor '{}' webhook policy: {}", run.instance().id(), exchange.getProperty(ExchangeNames.POLICY_CHANGE, String.class));
     }
 
     /** The pass's summary; returns what a dry run would change, for whoever triggered it. */
-    public List<String> finish(@ExchangeProperty(RUN) Run run) {
+    public List<String> finish(@ExchangeProperty(ExchangeNames.POLICY_RUN) Run run) {
         LOG.info("Harbor '{}' webhook policies ({}): created={} updated={} unchanged={} would_change={}", run.instance().id(),
                 run.instance().webhook().policy().name().toLowerCase().replace('_', '-'), run.created, run.updated,
                 run.unchanged, run.wouldChange.size());
         return List.copyOf(run.wouldChange);
     }
 
-    public void abort(@ExchangeProperty(RUN) Run run, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception e) {
+    public void abort(@ExchangeProperty(ExchangeNames.POLICY_RUN) Run run, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception e) {
         LOG.warn("Harbor '{}': webhook policies not maintained this time: {}", run.instance().id(), e.getMessage());
     }
 
     private static Run run(Exchange exchange) {
-        return exchange.getProperty(RUN, Run.class);
+        return exchange.getProperty(ExchangeNames.POLICY_RUN, Run.class);
     }
 }

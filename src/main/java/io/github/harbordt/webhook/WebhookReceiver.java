@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.harbordt.config.HarborInstance;
+import io.github.harbordt.exchange.ExchangeNames;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -25,8 +26,6 @@ import java.util.Map;
 public class WebhookReceiver {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookReceiver.class);
-    /** The path parameter naming the Harbor instance. */
-    public static final String INSTANCE = "instance";
 
     private final Map<String, HarborInstance> instances;
     private final ObjectMapper json;
@@ -53,7 +52,7 @@ public class WebhookReceiver {
     /** Replaces the body with the {@link WebhookCall}, or throws a {@link Refusal}. */
     public void accept(Exchange exchange) throws IOException {
         Message m = exchange.getMessage();
-        String id = m.getHeader(INSTANCE, String.class);
+        String id = m.getHeader(ExchangeNames.INSTANCE, String.class);
         HarborInstance instance = id == null ? null : instances.get(id);
         if (instance == null) {
             throw new Refusal(404, "");

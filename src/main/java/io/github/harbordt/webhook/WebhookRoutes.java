@@ -1,9 +1,7 @@
 package io.github.harbordt.webhook;
 
-import io.github.harbordt.config.HarborInstance;
 import io.github.harbordt.config.WebhookSettings;
-import io.github.harbordt.harbor.HarborPages;
-import io.github.harbordt.harbor.HarborRequests;
+import io.github.harbordt.exchange.ExchangeNames;
 import io.github.harbordt.pipeline.HarborRoutes;
 import io.github.harbordt.pipeline.ScanCycles;
 import io.github.harbordt.pipeline.ScanNotFinishedException;
@@ -23,7 +21,7 @@ import java.util.List;
 public class WebhookRoutes extends RouteBuilder {
 
     public static final String RECEIVER_ROUTE = "harbor-webhook-receiver";
-    /** One pass over an instance's projects (header {@link ScanCycles#HarborInstance.HEADER}); body = what a dry run would change. */
+    /** One pass over an instance's projects (header {@link ScanCycles#ExchangeNames.INSTANCE}); body = what a dry run would change. */
     public static final String POLICIES = "direct:harbor-webhook-policies";
 
     private final WebhookSettings settings;
@@ -48,7 +46,7 @@ public class WebhookRoutes extends RouteBuilder {
         String queue = "seda:harbor-webhooks?size=" + settings.queueSize() + "&concurrentConsumers=" + settings.threads()
                 + "&blockWhenFull=true&offerTimeout=500&pollTimeout=200";
 
-        from(WebhookHttp.COMPONENT + ":" + settings.path() + "/{" + WebhookReceiver.INSTANCE + "}?httpMethodRestrict=POST")
+        from(WebhookHttp.COMPONENT + ":" + settings.path() + "/{" + ExchangeNames.INSTANCE + "}?httpMethodRestrict=POST")
                 .routeId(RECEIVER_ROUTE)
                 .onException(WebhookReceiver.Refusal.class).handled(true)
                     .bean(receiver, "refusal")
@@ -87,7 +85,7 @@ public class WebhookRoutes extends RouteBuilder {
                     .logRetryAttempted(false).logExhausted(false)
                     .bean(scans, "notFinished")
                 .end()
-                .setProperty(HarborRequests.URL, body())
+                .setProperty(ExchangeNames.HARBOR_URL, body())
                 .to("direct:harbor-webhook-read").id("webhook-artifact-read")
                 .filter(body().isNotNull())
                     .to(HarborRoutes.SCAN)
@@ -101,11 +99,11 @@ public class WebhookRoutes extends RouteBuilder {
 
         from(POLICIES).routeId("harbor-webhook-policies")
                 .doTry()
-                    .setProperty(HarborRequests.URL, method(policies, "begin"))
+                    .setProperty(ExchangeNames.HARBOR_URL, method(policies, "begin"))
                     .to(HarborRoutes.GET).id("policies-systeminfo")
                     .bean(systemInfo, "check")
-                    .setProperty(HarborRequests.URL, method(policies, "projectsUrl"))
-                    .setProperty(HarborPages.PAGE_ROUTE, constant("direct:harbor-webhook-policy-projects"))
+                    .setProperty(ExchangeNames.HARBOR_URL, method(policies, "projectsUrl"))
+                    .setProperty(ExchangeNames.PAGE_ROUTE, constant("direct:harbor-webhook-policy-projects"))
                     .to("direct:harbor-list")
                     .setBody(method(policies, "finish"))
                 .doCatch(Exception.class)
@@ -116,7 +114,7 @@ public class WebhookRoutes extends RouteBuilder {
         from("direct:harbor-webhook-policy-projects").routeId("harbor-webhook-policy-projects")
                 .split(body()).stopOnException()
                     .filter(method(policies, "project"))
-                        .setProperty(HarborRequests.URL, method(policies, "policiesUrl"))
+                        .setProperty(ExchangeNames.HARBOR_URL, method(policies, "policiesUrl"))
                         .to(HarborRoutes.GET).id("policies-list")
                         .filter(method(policies, "plan"))
                             .to(HarborRoutes.WRITE).id("policies-write")

@@ -3,9 +3,9 @@ package io.github.harbordt.webhook;
 import io.github.harbordt.config.HarborInstance;
 import io.github.harbordt.config.WebhookSettings;
 import io.github.harbordt.dynatrace.Sink;
+import io.github.harbordt.exchange.ExchangeNames;
 import io.github.harbordt.harbor.HarborNotFoundException;
-import io.github.harbordt.harbor.HarborPaging;
-import io.github.harbordt.harbor.HarborRequests;
+import io.github.harbordt.harbor.HarborUrls;
 import io.github.harbordt.pipeline.CycleGuard;
 import io.github.harbordt.pipeline.CycleStats;
 import io.github.harbordt.pipeline.DeliveryLedger;
@@ -35,8 +35,6 @@ import java.util.concurrent.atomic.AtomicLong;
 public class WebhookScans {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookScans.class);
-    /** Exchange property: the webhook being checked. */
-    public static final String CALL = "harborWebhookCall";
 
     private final CycleGuard guard;
     private final AggregateController batcher;
@@ -74,7 +72,7 @@ public class WebhookScans {
      */
     public List<String> begin(Exchange exchange) {
         WebhookCall call = exchange.getMessage().getBody(WebhookCall.class);
-        exchange.setProperty(CALL, call);
+        exchange.setProperty(ExchangeNames.WEBHOOK_CALL, call);
         HarborWebhook webhook = call.webhook();
         Optional<HarborInstance> attached = guard.attach(exchange, call.instanceId());
         if (attached.isEmpty()) {
@@ -85,13 +83,12 @@ public class WebhookScans {
             LOG.debug("Harbor '{}': webhook for project {} ignored (harbor.projects filters)", instance.id(), webhook.projectName());
             return List.of();
         }
-        exchange.setProperty(HarborCycle.PROPERTY, ScanCycle.webhook(instance, new CycleStats(), clock.instant()));
-        exchange.setProperty(ScanCycles.PROJECT_NAME, webhook.projectName());
-        exchange.setProperty(ScanCycles.REPOSITORY_NAME, webhook.repository());
-        String repository = instance.apiBase() + "/projects/" + HarborPaging.encode(webhook.projectName())
-                + "/repositories/" + HarborPaging.repositorySegment(webhook.projectName(), webhook.repository()) + "/artifacts/";
+        exchange.setProperty(ExchangeNames.CYCLE, ScanCycle.webhook(instance, new CycleStats(), clock.instant()));
+        exchange.setProperty(ExchangeNames.PROJECT_NAME, webhook.projectName());
+        exchange.setProperty(ExchangeNames.REPOSITORY_NAME, webhook.repository());
+        HarborUrls urls = HarborUrls.of(instance);
         return webhook.artifacts().stream()
-                .map(a -> repository + a.digest() + "?" + ScanCycles.ARTIFACT_FLAGS)
+                .map(a -> urls.artifact(webhook.projectName(), webhook.repository(), a.digest()))
                 .toList();
     }
 
@@ -145,14 +142,14 @@ public class WebhookScans {
 
     /** The artifact's API path, from the URL of the read that failed or was repeated. */
     private static String artifactPath(Exchange exchange) {
-        String url = String.valueOf(exchange.getProperty(HarborRequests.URL, String.class));
+        String url = String.valueOf(exchange.getProperty(ExchangeNames.HARBOR_URL, String.class));
         int api = url.indexOf("/projects/");
         int query = url.indexOf('?');
         return url.substring(Math.max(0, api), query < 0 ? url.length() : query);
     }
 
     private static WebhookCall call(Exchange exchange) {
-        return exchange.getProperty(CALL, WebhookCall.class);
+        return exchange.getProperty(ExchangeNames.WEBHOOK_CALL, WebhookCall.class);
     }
 
     private static String describe(Exchange exchange) {

@@ -1,7 +1,7 @@
 package io.github.harbordt.dynatrace;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.harbordt.config.HarborInstance;
+import io.github.harbordt.exchange.ExchangeNames;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -52,7 +52,7 @@ class BatchingTest {
 
     private static Exchange exchange(CamelContext ctx, String json) {
         Exchange e = new DefaultExchange(ctx);
-        e.setProperty(HarborInstance.HEADER, "inst");
+        e.setProperty(ExchangeNames.INSTANCE, "inst");
         e.getMessage().setBody(new Batch("inst", Sink.SECURITY_EVENTS, List.of(event(json)), null));
         return e;
     }

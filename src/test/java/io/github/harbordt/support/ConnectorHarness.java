@@ -1,12 +1,11 @@
 package io.github.harbordt.support;
 
 import io.github.harbordt.app.Connector;
-import io.github.harbordt.config.HarborInstance;
 import io.github.harbordt.config.Settings;
+import io.github.harbordt.exchange.ExchangeNames;
 import io.github.harbordt.pipeline.AuditRoutes;
 import io.github.harbordt.pipeline.CycleResult;
 import io.github.harbordt.pipeline.HarborRoutes;
-import io.github.harbordt.pipeline.ScanCycles;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -69,7 +68,7 @@ public final class ConnectorHarness implements AutoCloseable {
     }
 
     public CycleResult runCycle(String instanceId) {
-        return template.requestBodyAndHeader(HarborRoutes.SCAN_CYCLE, null, HarborInstance.HEADER, instanceId,
+        return template.requestBodyAndHeader(HarborRoutes.SCAN_CYCLE, null, ExchangeNames.INSTANCE, instanceId,
                 CycleResult.class);
     }
 
@@ -78,7 +77,7 @@ public final class ConnectorHarness implements AutoCloseable {
     }
 
     public CycleResult runAuditCycle() {
-        return template.requestBodyAndHeader(AuditRoutes.AUDIT_CYCLE, null, HarborInstance.HEADER, "default",
+        return template.requestBodyAndHeader(AuditRoutes.AUDIT_CYCLE, null, ExchangeNames.INSTANCE, "default",
                 CycleResult.class);
     }
 
