@@ -13,6 +13,7 @@ import io.github.harbordt.state.SightedGroup;
 import io.github.harbordt.state.Sighting;
 import io.github.harbordt.state.SightingStore;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -135,15 +136,13 @@ public class Notifications {
         }
     }
 
-    public void sent(Exchange exchange) {
-        SightingStore.Notification n = exchange.getProperty(ExchangeNames.NOTIFICATION, SightingStore.Notification.class);
+    public void sent(@ExchangeProperty(ExchangeNames.NOTIFICATION) SightingStore.Notification n) {
         store.sent(n.groupKey(), n.channel(), clock.instant());
     }
 
     /** The channel failed after its retries: tried again at the next run, until notifications.max-attempts. */
-    public void failed(Exchange exchange) {
-        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        SightingStore.Notification n = exchange.getProperty(ExchangeNames.NOTIFICATION, SightingStore.Notification.class);
+    public void failed(@ExchangeProperty(ExchangeNames.NOTIFICATION) SightingStore.Notification n,
+                       @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception e) {
         String group = n.groupKey();
         String channel = n.channel();
         int attempts = store.notification(group, channel).map(SightingStore.Notification::attempts).orElse(0) + 1;

@@ -20,6 +20,7 @@ import io.github.harbordt.state.DeadLetter;
 import io.github.harbordt.state.DeadLetterStore;
 import io.github.harbordt.state.StateStore;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.apache.camel.processor.aggregate.AggregateController;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -232,8 +233,7 @@ public class AuditCycles {
     }
 
     /** Delivers the open batch, waits until every record settled, and logs the cycle's summary line. */
-    public CycleResult finish(Exchange exchange) throws InterruptedException {
-        AuditCycle cycle = AuditCycle.of(exchange);
+    public CycleResult finish(@ExchangeProperty(ExchangeNames.CYCLE) AuditCycle cycle) throws InterruptedException {
         String id = cycle.instance().id();
         batcher.forceCompletionOfGroup(id);
         boolean settled = ledger.awaitSettled(id, Sink.LOGS, dynatrace.settleTimeout());
@@ -256,9 +256,7 @@ public class AuditCycles {
     }
 
     /** The read failed (after Harbor retries): what was read is delivered, the next cycle goes on from the mark. */
-    public CycleResult abort(Exchange exchange) {
-        AuditCycle cycle = AuditCycle.of(exchange);
-        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+    public CycleResult abort(@ExchangeProperty(ExchangeNames.CYCLE) AuditCycle cycle, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception e) {
         String id = cycle.instance().id();
         batcher.forceCompletionOfGroup(id);
         LOG.error("Harbor '{}' audit cycle failed, the next one goes on from high_water_id={}: {} {} seconds={}", id,

@@ -106,12 +106,12 @@ public class ScanCycles {
         return cycle.version().hasProjectArtifactList();
     }
 
-    public String projectArtifactsUrl(Exchange exchange) {
-        return HarborUrls.of(ScanCycle.of(exchange).instance()).projectArtifacts(exchange.getProperty(ExchangeNames.PROJECT_NAME, String.class));
+    public String projectArtifactsUrl(@ExchangeProperty(ExchangeNames.CYCLE) ScanCycle cycle, @ExchangeProperty(ExchangeNames.PROJECT_NAME) String project) {
+        return HarborUrls.of(cycle.instance()).projectArtifacts(project);
     }
 
-    public String repositoriesUrl(Exchange exchange) {
-        return HarborUrls.of(ScanCycle.of(exchange).instance()).repositories(exchange.getProperty(ExchangeNames.PROJECT_NAME, String.class));
+    public String repositoriesUrl(@ExchangeProperty(ExchangeNames.CYCLE) ScanCycle cycle, @ExchangeProperty(ExchangeNames.PROJECT_NAME) String project) {
+        return HarborUrls.of(cycle.instance()).repositories(project);
     }
 
     /** Keeps the repository if the filters want it; the artifact list then only covers wanted repositories. */
@@ -181,8 +181,8 @@ public class ScanCycles {
      * the cycle: Harbor errors and timeouts that outlived the retries, answers that are not JSON. A refused credential
      * or permission, or a state database that fails, concern every artifact and still fail the cycle.
      */
-    public boolean pendable(Exchange exchange) {
-        for (Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class); t != null; t = t.getCause()) {
+    public boolean pendable(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof StateStoreException) {
                 return false;
             }
@@ -194,11 +194,8 @@ public class ScanCycles {
     }
 
     /** Keeps the selected artifact pending with the failure: the cycle goes on with the others. */
-    public void keepPending(Exchange exchange) {
-        ScanCycle cycle = ScanCycle.of(exchange);
-        ScannedArtifact a = exchange.getProperty(ExchangeNames.ARTIFACT, ScannedArtifact.class);
-        Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        String url = exchange.getProperty(ExchangeNames.HARBOR_URL, String.class);
+    public void keepPending(@ExchangeProperty(ExchangeNames.CYCLE) ScanCycle cycle, @ExchangeProperty(ExchangeNames.ARTIFACT) ScannedArtifact a,
+                            @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable e, @ExchangeProperty(ExchangeNames.HARBOR_URL) String url) {
         String reason = e.getMessage() != null && e.getMessage().contains("/api/v2.0/") ? e.getMessage()
                 : "GET " + url + ": " + e;
         PendingArtifact p = pending.failed(cycle.instance().id(), a.projectName(), a.projectId(), a.repository(), a.digest(),
@@ -258,9 +255,8 @@ public class ScanCycles {
     }
 
     /** The pending artifact's scan reached the batcher (or the artifact is gone): it is pending no more. */
-    public void pendingDone(Exchange exchange) {
-        PendingArtifact p = exchange.getProperty(ExchangeNames.PENDING_ARTIFACT, PendingArtifact.class);
-        if (exchange.getProperty(Exchange.EXCEPTION_CAUGHT) != null) {
+    public void pendingDone(@ExchangeProperty(ExchangeNames.PENDING_ARTIFACT) PendingArtifact p, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable gone) {
+        if (gone != null) {
             LOG.info("Harbor '{}': pending {}@{} no longer exists in Harbor, dropped", p.instanceId(), p.repository(), p.digest());
         }
         pending.remove(p.instanceId(), p.repository(), p.digest());
@@ -276,8 +272,7 @@ public class ScanCycles {
     }
 
     /** Flushes the open batch, waits until everything settled, then moves the watermark. */
-    public CycleResult finish(Exchange exchange) throws InterruptedException {
-        ScanCycle cycle = ScanCycle.of(exchange);
+    public CycleResult finish(@ExchangeProperty(ExchangeNames.CYCLE) ScanCycle cycle) throws InterruptedException {
         String id = cycle.instance().id();
         batcher.forceCompletionOfGroup(id);
         boolean settled = ledger.awaitSettled(id, Sink.SECURITY_EVENTS, dynatrace.settleTimeout());
@@ -320,9 +315,7 @@ public class ScanCycles {
     }
 
     /** The crawl failed (after Harbor retries): keep the watermark, the next cycle reads the same window again. */
-    public CycleResult abort(Exchange exchange) {
-        ScanCycle cycle = ScanCycle.of(exchange);
-        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+    public CycleResult abort(@ExchangeProperty(ExchangeNames.CYCLE) ScanCycle cycle, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception e) {
         String id = cycle.instance().id();
         batcher.forceCompletionOfGroup(id);
         LOG.error("Harbor '{}' cycle failed, watermark kept, next cycle retries: {} {} seconds={}", id,

@@ -2,11 +2,13 @@ package io.github.harbordt.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.harbordt.config.HarborInstance;
+import io.github.harbordt.exchange.ExchangeNames;
 import io.github.harbordt.harbor.HarborException;
 import io.github.harbordt.harbor.HarborUrls;
 import io.github.harbordt.harbor.HarborVersion;
 import io.github.harbordt.mapping.HarborTime;
-import org.apache.camel.Exchange;
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
 
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -18,13 +20,11 @@ import java.net.UnknownHostException;
  */
 public final class SystemInfo {
 
-    public String url(Exchange exchange) {
-        return HarborUrls.of(HarborCycle.of(exchange).instance()).systemInfo();
+    public String url(@ExchangeProperty(ExchangeNames.CYCLE) HarborCycle cycle) {
+        return HarborUrls.of(cycle.instance()).systemInfo();
     }
 
-    public void check(Exchange exchange) {
-        HarborCycle cycle = HarborCycle.of(exchange);
-        JsonNode info = exchange.getMessage().getBody(JsonNode.class);
+    public void check(@ExchangeProperty(ExchangeNames.CYCLE) HarborCycle cycle, @Body JsonNode info) {
         String version = info == null || info.get("harbor_version") == null ? null : info.get("harbor_version").asText();
         if (version == null || version.isBlank()) {
             throw new HarborException("Harbor '" + cycle.instance().id() + "' at " + cycle.instance().url()
