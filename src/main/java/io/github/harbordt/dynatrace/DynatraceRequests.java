@@ -75,7 +75,7 @@ public class DynatraceRequests {
         message.setBody(new BatchEntity(batch));
     }
 
-    /** Sets {@link #ExchangeNames.DECISION}; throws for answers the error handler must act on. */
+    /** Sets {@link ExchangeNames#DECISION}; throws for answers the error handler must act on. */
     public void judge(Exchange exchange) {
         var message = exchange.getMessage();
         Batch batch = exchange.getProperty(ExchangeNames.BATCH, Batch.class);

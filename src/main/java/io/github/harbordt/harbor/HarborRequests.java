@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Prepares each Harbor GET and reads its answer. The ExchangeNames.HARBOR_URL to call is the exchange property {@link #ExchangeNames.HARBOR_URL}; the parsed JSON
+ * Prepares each Harbor GET and reads its answer. The URL to call is the exchange property {@link ExchangeNames#HARBOR_URL}; the parsed JSON
  * replaces the body. Errors name the setting to fix; the robot secret never appears in them.
  */
 public class HarborRequests {
@@ -35,7 +35,7 @@ public class HarborRequests {
         return "harbor-" + instance.id();
     }
 
-    /** The endpoint all of an instance's calls go through; the exact ExchangeNames.HARBOR_URL of each call comes from {@code CamelHttpUri}. */
+    /** The endpoint all of an instance's calls go through; the exact URL of each call comes from {@code CamelHttpUri}. */
     public static String endpointUri(HarborInstance instance) {
         return endpointUri(instance, "GET");
     }
@@ -46,7 +46,7 @@ public class HarborRequests {
                 + "?httpMethod=" + method + "&throwExceptionOnFailure=false&disableStreamCache=true";
     }
 
-    /** A POST or PUT of {@link #ExchangeNames.WRITE_BODY} as JSON to {@link #ExchangeNames.HARBOR_URL}, with the same headers as a read. */
+    /** A POST or PUT of {@link ExchangeNames#WRITE_BODY} as JSON to {@link ExchangeNames#HARBOR_URL}, with the same headers as a read. */
     public void prepareWrite(Exchange exchange) throws IOException {
         prepare(exchange);
         String method = exchange.getProperty(ExchangeNames.WRITE_METHOD, String.class);
@@ -103,7 +103,7 @@ public class HarborRequests {
                 return;
             }
         } catch (JsonProcessingException e) {
-            // a cut-off answer (a proxy, a restart) is worth another try; the ExchangeNames.HARBOR_URL says which answer it was
+            // a cut-off answer (a proxy, a restart) is worth another try; the URL says which answer it was
             throw new HarborRetryableException(where + " with a body that is not JSON: " + e.getOriginalMessage(), status);
         }
         throw failure(status, where, cycle.instance().credentialSettings(),

@@ -21,7 +21,7 @@ import java.util.List;
 public class WebhookRoutes extends RouteBuilder {
 
     public static final String RECEIVER_ROUTE = "harbor-webhook-receiver";
-    /** One pass over an instance's projects (header {@link ScanCycles#ExchangeNames.INSTANCE}); body = what a dry run would change. */
+    /** One pass over an instance's projects (header {@link ExchangeNames#INSTANCE}); body = what a dry run would change. */
     public static final String POLICIES = "direct:harbor-webhook-policies";
 
     private final WebhookSettings settings;
