@@ -142,7 +142,7 @@ public final class Connector {
         for (HarborInstance instance : instances.values()) {
             ctx.addComponent(HarborRequests.componentName(instance), harborHttp(instance));
         }
-        ScanEventsProcessor mapping = new ScanEventsProcessor(new SecurityEventMapper(dynatrace.extraAttributes()), json,
+        ScanEventsProcessor mapping = new ScanEventsProcessor(new SecurityEventMapper(dynatrace.extraAttributes()),
                 deadLetters, ledger, runtimes, notifications, dynatrace);
         ctx.addRoutes(new DeliveryRoutes(dynatrace, new DynatraceRequests(dynatrace, ledger, deadLetters, outbox, json),
                 batcher, auditBatcher, deliveryPool(ctx, s.integer("dynatrace.delivery-threads")), outbox));

@@ -17,7 +17,7 @@ import java.util.UUID;
 
 /**
  * Prepares each Harbor GET and reads its answer. The URL to call is the exchange property {@link ExchangeNames#HARBOR_URL}; the parsed JSON
- * replaces the body. Errors name the setting to fix; the robot secret never appears in them.
+ * replaces the body, a vulnerability report's as a {@link ReportParser.Report}. Errors name the setting to fix; the robot secret never appears in them.
  */
 public class HarborRequests {
 
@@ -97,6 +97,11 @@ public class HarborRequests {
         String where = "Harbor '" + cycle.instance().id() + "' answered " + status + " to GET " + path
                 + (requestId.isEmpty() ? "" : " (X-Request-Id " + requestId + ")");
         try (InputStream body = message.getBody(InputStream.class)) {
+            if ((status == 200 || status == 201) && url.endsWith(HarborUrls.REPORT)) {
+                // the largest answers, read off the connection into the fields the events need
+                message.setBody(ReportParser.parse(body == null ? null : body.readAllBytes()));
+                return;
+            }
             if (status == 200 || status == 201) {
                 JsonNode json = body == null ? mapper.nullNode() : mapper.readTree(body);
                 message.setBody(json == null ? mapper.nullNode() : json);

@@ -14,6 +14,8 @@ public final class HarborUrls {
 
     /** Asks an artifact listing for what selecting a scan needs: the scan overview and the tags. */
     public static final String ARTIFACT_FLAGS = "with_scan_overview=true&with_tag=true";
+    /** How every report URL ends: {@link HarborRequests} parses these answers as reports. */
+    public static final String REPORT = "/additions/vulnerabilities";
     /** Harbor's largest page of webhook policies; a project has a handful. */
     private static final int POLICY_PAGE = 100;
     /** Harbor's {@code q} time format: seconds, UTC, no zone. */
@@ -58,7 +60,7 @@ public final class HarborUrls {
     }
 
     public String report(String project, String repository, String digest) {
-        return repository(project, repository) + "/artifacts/" + digest + "/additions/vulnerabilities";
+        return repository(project, repository) + "/artifacts/" + digest + REPORT;
     }
 
     /** Where a project's webhook policies are created; {@link #webhookPolicy} names one to update. */

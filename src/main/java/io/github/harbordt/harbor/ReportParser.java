@@ -1,18 +1,27 @@
 package io.github.harbordt.harbor;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.github.harbordt.mapping.Vulnerability;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Reads the body of {@code additions/vulnerabilities}: {@code {"<mime>": report}} in either format, or {@code {}} when
  * Harbor has no report for the accepted types. Entries that cannot identify a finding are returned as rejects with
- * their reason instead of failing the whole artifact.
+ * their reason and their exact JSON instead of failing the whole artifact.
+ * <p>
+ * Streamed: a report is the largest thing the connector reads (~240 kB for 200 findings), and only a dozen of each
+ * entry's fields are used, so the parser takes those off the token stream without building a tree. Harbor's quirks
+ * are read as {@link Json} reads them: blank and {@code null} values are absent, a score of 0 is no score.
  */
 public final class ReportParser {
+
+    private static final JsonFactory JSON = new JsonFactory();
 
     public record Rejected(String reason, String raw) {
     }
@@ -30,59 +39,211 @@ public final class ReportParser {
     private ReportParser() {
     }
 
-    public static Report parse(JsonNode body) {
-        Optional<JsonNode> report = Optional.empty();
-        if (body != null && body.isObject()) {
-            for (String mime : ReportMimeTypes.PREFERENCE) {
-                if (body.get(mime) != null && body.get(mime).isObject()) {
-                    report = Optional.of(body.get(mime));
-                    break;
-                }
-            }
-        }
-        if (report.isEmpty()) {
+    /** @throws IOException when the body is not JSON (an answer cut off on the way) */
+    public static Report parse(byte[] body) throws IOException {
+        if (body == null || body.length == 0) {
             return NONE;
         }
-        JsonNode r = report.get();
-        JsonNode scanner = r.get("scanner");
-        JsonNode vulns = r.get("vulnerabilities");
-        List<Vulnerability> found = new ArrayList<>(vulns == null ? 0 : vulns.size());
-        List<Rejected> rejected = new ArrayList<>();
-        if (vulns != null && vulns.isArray()) {
-            for (JsonNode v : vulns) {
-                String id = Json.text(v, "id", "cve_id");
-                String pkg = Json.text(v, "package");
-                String version = Json.text(v, "version");
-                if (id == null || pkg == null || version == null) {
-                    rejected.add(new Rejected("vulnerability without id, package or version", v.toString()));
-                    continue;
+        try (JsonParser p = JSON.createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return NONE;
+            }
+            Report chosen = NONE;
+            int chosenRank = Integer.MAX_VALUE;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                int rank = ReportMimeTypes.PREFERENCE.indexOf(p.currentName());
+                if (p.nextToken() == JsonToken.START_OBJECT && rank >= 0 && rank < chosenRank) {
+                    chosen = report(p, body);
+                    chosenRank = rank;
+                } else {
+                    p.skipChildren();
                 }
-                found.add(new Vulnerability(id, pkg, version, Json.text(v, "fix_version", "fixed_version"),
-                        Json.text(v, "severity"), Json.text(v, "description", "desc"), score(v), vector(v),
-                        Json.strings(v, "cwe_ids")));
+            }
+            return chosen;
+        }
+    }
+
+    private static Report report(JsonParser p, byte[] body) throws IOException {
+        String scannerName = null;
+        String scannerVendor = null;
+        List<Vulnerability> found = new ArrayList<>();
+        List<Rejected> rejected = new ArrayList<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            if (field.equals("scanner") && value == JsonToken.START_OBJECT) {
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String key = p.currentName();
+                    p.nextToken();
+                    if (key.equals("name")) {
+                        scannerName = text(p);
+                    } else if (key.equals("vendor")) {
+                        scannerVendor = text(p);
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+            } else if (field.equals("vulnerabilities") && value == JsonToken.START_ARRAY) {
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    if (p.currentToken() == JsonToken.START_OBJECT) {
+                        entry(p, body, found, rejected);
+                    } else {
+                        rejected.add(new Rejected("vulnerability entry is not a JSON object", p.getText()));
+                        p.skipChildren();
+                    }
+                }
+            } else {
+                p.skipChildren();
             }
         }
-        return new Report(true, Json.text(scanner, "name"), Json.text(scanner, "vendor"), found, rejected);
+        return new Report(true, scannerName, scannerVendor, found, rejected);
     }
 
-    /** CVSS v3: the scanner's preferred score, else NVD's from the vendor attributes, else the list-item spelling. */
-    private static Double score(JsonNode v) {
-        Double preferred = Json.positiveNumber(v.get("preferred_cvss"), "score_v3");
-        if (preferred != null) {
-            return preferred;
+    /** One entry, from its START_OBJECT to its END_OBJECT. */
+    private static void entry(JsonParser p, byte[] body, List<Vulnerability> found, List<Rejected> rejected) throws IOException {
+        long start = p.currentTokenLocation().getByteOffset();
+        String id = null;
+        String cveId = null;
+        String pkg = null;
+        String version = null;
+        String fixVersion = null;
+        String fixedVersion = null;
+        String severity = null;
+        String description = null;
+        String desc = null;
+        Double preferredScore = null;
+        String preferredVector = null;
+        Double nvdScore = null;
+        String nvdVector = null;
+        Double listScore = null;
+        List<String> cwes = List.of();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            p.nextToken();
+            switch (field) {
+                case "id" -> id = text(p);
+                case "cve_id" -> cveId = text(p);
+                case "package" -> pkg = text(p);
+                case "version" -> version = text(p);
+                case "fix_version" -> fixVersion = text(p);
+                case "fixed_version" -> fixedVersion = text(p);
+                case "severity" -> severity = text(p);
+                case "description" -> description = text(p);
+                case "desc" -> desc = text(p);
+                case "cvss_v3_score" -> listScore = positive(p);
+                case "cwe_ids" -> cwes = strings(p);
+                case "preferred_cvss" -> {
+                    Object[] cvss = cvss(p, "score_v3", "vector_v3");
+                    preferredScore = (Double) cvss[0];
+                    preferredVector = (String) cvss[1];
+                }
+                case "vendor_attributes" -> {
+                    Object[] nvd = nvd(p);
+                    nvdScore = (Double) nvd[0];
+                    nvdVector = (String) nvd[1];
+                }
+                default -> p.skipChildren();
+            }
         }
-        Double nvd = Json.positiveNumber(nvd(v), "V3Score");
-        return nvd != null ? nvd : Json.positiveNumber(v, "cvss_v3_score");
+        id = id != null ? id : cveId;
+        if (id == null || pkg == null || version == null) {
+            long end = p.currentTokenLocation().getByteOffset() + 1;
+            rejected.add(new Rejected("vulnerability without id, package or version",
+                    new String(body, (int) start, (int) (end - start), StandardCharsets.UTF_8)));
+            return;
+        }
+        Double score = preferredScore != null ? preferredScore : nvdScore != null ? nvdScore : listScore;
+        found.add(new Vulnerability(id, pkg, version, fixVersion != null ? fixVersion : fixedVersion, severity,
+                description != null ? description : desc, score, preferredVector != null ? preferredVector : nvdVector, cwes));
     }
 
-    private static String vector(JsonNode v) {
-        String preferred = Json.text(v.get("preferred_cvss"), "vector_v3");
-        return preferred != null ? preferred : Json.text(nvd(v), "V3Vector");
+    /** {@code vendor_attributes.CVSS.nvd}: NVD's own score and vector, the fallback when the scanner prefers none. */
+    private static Object[] nvd(JsonParser p) throws IOException {
+        Object[] nvd = {null, null};
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return nvd;
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            if (p.nextToken() == JsonToken.START_OBJECT && field.equals("CVSS")) {
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String source = p.currentName();
+                    p.nextToken();
+                    if (source.equals("nvd")) {
+                        nvd = cvss(p, "V3Score", "V3Vector");
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+            } else {
+                p.skipChildren();
+            }
+        }
+        return nvd;
     }
 
-    private static JsonNode nvd(JsonNode v) {
-        JsonNode attrs = v.get("vendor_attributes");
-        JsonNode cvss = attrs == null ? null : attrs.get("CVSS");
-        return cvss == null ? null : cvss.get("nvd");
+    /** A CVSS object's positive score and non-blank vector, each null when absent. */
+    private static Object[] cvss(JsonParser p, String scoreField, String vectorField) throws IOException {
+        Object[] cvss = {null, null};
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return cvss;
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            p.nextToken();
+            if (field.equals(scoreField)) {
+                cvss[0] = positive(p);
+            } else if (field.equals(vectorField)) {
+                cvss[1] = text(p);
+            } else {
+                p.skipChildren();
+            }
+        }
+        return cvss;
+    }
+
+    /** A scalar as text; null for null, blank, an object or an array. */
+    private static String text(JsonParser p) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t.isStructStart()) {
+            p.skipChildren();
+            return null;
+        }
+        if (t == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        String s = p.getText();
+        return s.isBlank() ? null : s;
+    }
+
+    private static Double positive(JsonParser p) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t.isStructStart()) {
+            p.skipChildren();
+            return null;
+        }
+        if (!t.isNumeric()) {
+            return null;
+        }
+        double v = p.getDoubleValue();
+        return v > 0 ? v : null;
+    }
+
+    private static List<String> strings(JsonParser p) throws IOException {
+        if (p.currentToken() != JsonToken.START_ARRAY) {
+            p.skipChildren();
+            return List.of();
+        }
+        List<String> out = new ArrayList<>(2);
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            if (p.currentToken() == JsonToken.VALUE_STRING && !p.getText().isBlank()) {
+                out.add(p.getText());
+            } else {
+                p.skipChildren();
+            }
+        }
+        return out;
     }
 }

@@ -10,9 +10,9 @@ import io.github.harbordt.harbor.HarborRequests;
 import io.github.harbordt.harbor.HarborRetryableException;
 import io.github.harbordt.harbor.HarborUrls;
 import io.github.harbordt.harbor.HarborVersion;
+import io.github.harbordt.harbor.ReportParser;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -80,19 +80,37 @@ final class HarborReader {
     }
 
     Answer get(String target) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target)).timeout(TIMEOUT).GET();
-        HarborRequests.headers(username, password).forEach(request::header);
-        HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-        String where = "Harbor at " + url + " answered " + response.statusCode() + " to GET " + target.substring(url.length());
-        try (InputStream body = response.body()) {
-            if (response.statusCode() != 200) {
-                throw HarborRequests.failure(response.statusCode(), where, "the Kamelet's username and password",
-                        HarborRequests.CRAWL_PERMISSIONS);
-            }
-            JsonNode parsed = json.readTree(body);
+        HttpResponse<byte[]> response = fetch(target);
+        try {
+            JsonNode parsed = json.readTree(response.body());
             return new Answer(parsed == null ? json.nullNode() : parsed, response.headers().firstValue("Link").orElse(null));
         } catch (JsonProcessingException e) {
-            throw new HarborRetryableException(where + " with a body that is not JSON: " + e.getOriginalMessage(), 200);
+            throw new HarborRetryableException(where(response, target) + " with a body that is not JSON: " + e.getOriginalMessage(), 200);
         }
+    }
+
+    /** A vulnerability report, parsed as the connector parses it. */
+    ReportParser.Report report(String target) throws IOException, InterruptedException {
+        HttpResponse<byte[]> response = fetch(target);
+        try {
+            return ReportParser.parse(response.body());
+        } catch (JsonProcessingException e) {
+            throw new HarborRetryableException(where(response, target) + " with a body that is not JSON: " + e.getOriginalMessage(), 200);
+        }
+    }
+
+    private HttpResponse<byte[]> fetch(String target) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target)).timeout(TIMEOUT).GET();
+        HarborRequests.headers(username, password).forEach(request::header);
+        HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() != 200) {
+            throw HarborRequests.failure(response.statusCode(), where(response, target), "the Kamelet's username and password",
+                    HarborRequests.CRAWL_PERMISSIONS);
+        }
+        return response;
+    }
+
+    private String where(HttpResponse<?> response, String target) {
+        return "Harbor at " + url + " answered " + response.statusCode() + " to GET " + target.substring(url.length());
     }
 }

@@ -120,8 +120,7 @@ public class HarborScanSource {
     private List<Map<String, Object>> eventsOf(ScannedArtifact artifact, HarborUrls urls) throws IOException, InterruptedException {
         ReportParser.Report report;
         try {
-            report = ReportParser.parse(reader.get(urls.report(artifact.projectName(), artifact.repository(),
-                    artifact.digest())).body());
+            report = reader.report(urls.report(artifact.projectName(), artifact.repository(), artifact.digest()));
         } catch (HarborNotFoundException gone) {
             return List.of();
         }

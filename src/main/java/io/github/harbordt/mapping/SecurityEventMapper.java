@@ -1,6 +1,5 @@
 package io.github.harbordt.mapping;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -26,94 +25,118 @@ public final class SecurityEventMapper {
 
     /** @param runtime where the image runs; null when no cluster is configured (no runtime fields then) */
     public Map<String, Object> scanEvent(ScannedArtifact artifact, RuntimeContext runtime) {
-        ScanSummary scan = artifact.scan();
-        Map<String, Object> e = new LinkedHashMap<>(32);
-        e.put("event.id", EventIds.nameBased("scan", artifact.objectId(), scan.reportId()));
-        common(e, "VULNERABILITY_SCAN", "Vulnerability scan event");
-        e.put("event.description", "Harbor scan of container image " + artifact.repository()
-                + " (" + artifact.digest() + ") " + outcome(scan.status()));
-        artifactFields(e, artifact);
-        e.put("scan.id", scan.reportId());
-        e.put("scan.name", scan.reportId());
-        e.put("scan.status", scan.status());
-        putIfPresent(e, "scan.time.started", scan.startTime());
-        e.put("scan.time.completed", scan.endTime());
-        putIfPresent(e, "scan.findings.total", scan.findingsTotal());
-        runtimeFields(e, runtime);
-        e.putAll(extraAttributes);
-        return e;
+        EventFields.MapFields e = EventFields.map();
+        scan(artifact, runtime, e);
+        return e.fields();
     }
 
     public Map<String, Object> findingEvent(ScannedArtifact artifact, Vulnerability v, RuntimeContext runtime) {
+        EventFields.MapFields e = EventFields.map();
+        findingShared(artifact, runtime, e);
+        finding(artifact, v, e);
+        return e.fields();
+    }
+
+    /** The {@code VULNERABILITY_SCAN} event of an artifact's scan. */
+    public void scan(ScannedArtifact artifact, RuntimeContext runtime, EventFields e) {
         ScanSummary scan = artifact.scan();
+        e.text("event.id", EventIds.nameBased("scan", artifact.objectId(), scan.reportId()));
+        common(e, "VULNERABILITY_SCAN", "Vulnerability scan event");
+        e.text("event.description", "Harbor scan of container image " + artifact.repository()
+                + " (" + artifact.digest() + ") " + outcome(scan.status()));
+        artifactFields(e, artifact);
+        e.text("scan.id", scan.reportId());
+        e.text("scan.name", scan.reportId());
+        e.text("scan.status", scan.status());
+        textIfPresent(e, "scan.time.started", scan.startTime());
+        e.text("scan.time.completed", scan.endTime());
+        if (scan.findingsTotal() != null) {
+            e.integer("scan.findings.total", scan.findingsTotal());
+        }
+        runtimeFields(e, runtime);
+        extraAttributes.forEach(e::text);
+    }
+
+    /**
+     * The fields every {@code VULNERABILITY_FINDING} event of one scan shares: the event kind, the image, the scan,
+     * where it runs. Written once per scan on the delivery path, and before {@link #finding} for each finding.
+     */
+    public void findingShared(ScannedArtifact artifact, RuntimeContext runtime, EventFields e) {
+        ScanSummary scan = artifact.scan();
+        common(e, "VULNERABILITY_FINDING", "Vulnerability finding event");
+        artifactFields(e, artifact);
+        e.text("finding.time.created", scan.endTime());
+        e.text("scan.id", scan.reportId());
+        e.text("scan.name", scan.reportId());
+        e.text("scan.time.completed", scan.endTime());
+        runtimeFields(e, runtime);
+        extraAttributes.forEach(e::text);
+    }
+
+    /** The fields of one finding's event that are its own; {@link #findingShared} writes the rest. */
+    public void finding(ScannedArtifact artifact, Vulnerability v, EventFields e) {
         RiskLevel risk = RiskLevel.ofSeverity(v.severity());
         String findingId = EventIds.findingId(artifact.digest(), v.id(), v.packageName(), v.version());
-        Map<String, Object> e = new LinkedHashMap<>(64);
-        e.put("event.id", EventIds.nameBased("finding", findingId, scan.reportId()));
-        common(e, "VULNERABILITY_FINDING", "Vulnerability finding event");
-        e.put("event.description", "Vulnerability " + v.id() + " was found in container image "
+        e.text("event.id", EventIds.nameBased("finding", findingId, artifact.scan().reportId()));
+        e.text("event.description", "Vulnerability " + v.id() + " was found in container image "
                 + artifact.repository() + " in " + v.packageName() + " (" + v.version() + ")");
-        artifactFields(e, artifact);
-        e.put("finding.id", findingId);
-        e.put("finding.type", "DEPENDENCY_VULNERABILITY");
-        e.put("finding.title", v.id() + " on " + artifact.repository());
-        e.put("finding.time.created", scan.endTime());
-        e.put("finding.severity", v.severity() == null ? "" : v.severity());
-        putIfPresent(e, "finding.score", v.cvssScore());
-        e.put("dt.security.risk.level", risk.name());
-        e.put("dt.security.risk.score", risk.score());
-        e.put("vulnerability.id", v.id());
-        e.put("vulnerability.title", v.id());
-        putIfPresent(e, "vulnerability.description", v.description());
+        e.text("finding.id", findingId);
+        e.text("finding.type", "DEPENDENCY_VULNERABILITY");
+        e.text("finding.title", v.id() + " on " + artifact.repository());
+        e.text("finding.severity", v.severity() == null ? "" : v.severity());
+        if (v.cvssScore() != null) {
+            e.number("finding.score", v.cvssScore());
+        }
+        e.text("dt.security.risk.level", risk.name());
+        e.number("dt.security.risk.score", risk.score());
+        e.text("vulnerability.id", v.id());
+        e.text("vulnerability.title", v.id());
+        textIfPresent(e, "vulnerability.description", v.description());
         if (CVE.matcher(v.id()).matches()) {
-            e.put("vulnerability.references.cve", List.of(v.id()));
+            e.texts("vulnerability.references.cve", List.of(v.id()));
         }
         if (!v.cweIds().isEmpty()) {
-            e.put("vulnerability.references.cwe", v.cweIds());
+            e.texts("vulnerability.references.cwe", v.cweIds());
         }
-        putIfPresent(e, "vulnerability.cvss.base_score", v.cvssScore());
+        if (v.cvssScore() != null) {
+            e.number("vulnerability.cvss.base_score", v.cvssScore());
+        }
         if (v.cvssVector() != null) {
             var version = CVSS_VERSION.matcher(v.cvssVector());
             if (version.matches()) {
-                e.put("vulnerability.cvss.version", version.group(1));
+                e.text("vulnerability.cvss.version", version.group(1));
             }
-            e.put("vulnerability.cvss.vector", v.cvssVector());
+            e.text("vulnerability.cvss.vector", v.cvssVector());
         }
         if (v.fixVersion() != null) {
-            e.put("vulnerability.remediation.status", "AVAILABLE");
-            e.put("vulnerability.remediation.description",
+            e.text("vulnerability.remediation.status", "AVAILABLE");
+            e.text("vulnerability.remediation.description",
                     "Upgrade to " + v.packageName() + " " + v.fixVersion() + " or later.");
-            e.put("vulnerability.remediation.fix_versions", List.of(v.fixVersion()));
+            e.texts("vulnerability.remediation.fix_versions", List.of(v.fixVersion()));
         } else {
-            e.put("vulnerability.remediation.status", "NOT_AVAILABLE");
+            e.text("vulnerability.remediation.status", "NOT_AVAILABLE");
         }
-        e.put("component.name", v.packageName());
-        e.put("component.version", v.version());
-        e.put("scan.id", scan.reportId());
-        e.put("scan.name", scan.reportId());
-        e.put("scan.time.completed", scan.endTime());
-        runtimeFields(e, runtime);
-        e.putAll(extraAttributes);
-        return e;
+        e.text("component.name", v.packageName());
+        e.text("component.version", v.version());
     }
 
     /**
      * Where the image runs (README, "Runtime context"): Dynatrace's Kubernetes attribute names, as lists because
      * one image runs in many places, and {@code runtime.status}, which also says when it is not known.
      */
-    private static void runtimeFields(Map<String, Object> e, RuntimeContext runtime) {
+    private static void runtimeFields(EventFields e, RuntimeContext runtime) {
         if (runtime == null) {
             return;
         }
-        e.put("runtime.status", runtime.status().name());
-        e.put("runtime.containers.running", runtime.runningContainers());
+        e.text("runtime.status", runtime.status().name());
+        e.integer("runtime.containers.running", runtime.runningContainers());
         if (runtime.running()) {
-            e.put("k8s.cluster.name", runtime.clusters());
-            e.put("k8s.namespace.name", runtime.namespaces());
-            e.put("k8s.workload.kind", runtime.workloadKinds());
-            e.put("k8s.workload.name", runtime.workloadNames());
+            e.texts("k8s.cluster.name", runtime.clusters());
+            e.texts("k8s.namespace.name", runtime.namespaces());
+            e.texts("k8s.workload.kind", runtime.workloadKinds());
+            e.texts("k8s.workload.name", runtime.workloadNames());
             if (!runtime.stages().isEmpty()) {
-                e.put("deployment.release_stage", runtime.stages());
+                e.texts("deployment.release_stage", runtime.stages());
             }
         }
     }
@@ -128,33 +151,33 @@ public final class SecurityEventMapper {
         };
     }
 
-    private static void common(Map<String, Object> e, String type, String name) {
-        e.put("event.kind", "SECURITY_EVENT");
-        e.put("event.type", type);
-        e.put("event.provider", PROVIDER);
-        e.put("event.name", name);
-        e.put("event.category", "VULNERABILITY_MANAGEMENT");
+    private static void common(EventFields e, String type, String name) {
+        e.text("event.kind", "SECURITY_EVENT");
+        e.text("event.type", type);
+        e.text("event.provider", PROVIDER);
+        e.text("event.name", name);
+        e.text("event.category", "VULNERABILITY_MANAGEMENT");
     }
 
-    private static void artifactFields(Map<String, Object> e, ScannedArtifact a) {
-        putIfPresent(e, "product.vendor", a.scan().scannerVendor());
-        putIfPresent(e, "product.name", a.scan().scannerName());
-        e.put("object.id", a.objectId());
-        e.put("object.name", a.repository());
-        e.put("object.type", "CONTAINER_IMAGE");
-        e.put("container_image.digest", a.digest());
-        e.put("container_image.repository", a.repository());
-        e.put("container_image.registry", a.registry());
+    private static void artifactFields(EventFields e, ScannedArtifact a) {
+        textIfPresent(e, "product.vendor", a.scan().scannerVendor());
+        textIfPresent(e, "product.name", a.scan().scannerName());
+        e.text("object.id", a.objectId());
+        e.text("object.name", a.repository());
+        e.text("object.type", "CONTAINER_IMAGE");
+        e.text("container_image.digest", a.digest());
+        e.text("container_image.repository", a.repository());
+        e.text("container_image.registry", a.registry());
         if (!a.tags().isEmpty()) {
-            e.put("container_image.tags", a.tags());
+            e.texts("container_image.tags", a.tags());
         }
-        e.put("harbor.project.name", a.projectName());
-        putIfPresent(e, "harbor.project.id", a.projectId());
+        e.text("harbor.project.name", a.projectName());
+        textIfPresent(e, "harbor.project.id", a.projectId());
     }
 
-    private static void putIfPresent(Map<String, Object> e, String key, Object value) {
+    private static void textIfPresent(EventFields e, String key, String value) {
         if (value != null) {
-            e.put(key, value);
+            e.text(key, value);
         }
     }
 }

@@ -1,10 +1,9 @@
 package io.github.harbordt.pipeline;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.SerializableString;
 import io.github.harbordt.config.DynatraceSettings;
 import io.github.harbordt.dynatrace.Batch;
+import io.github.harbordt.dynatrace.JsonEvents;
 import io.github.harbordt.dynatrace.OutboundEvent;
 import io.github.harbordt.dynatrace.Sink;
 import io.github.harbordt.exchange.ExchangeNames;
@@ -24,7 +23,6 @@ import org.apache.camel.Processor;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The mapping processor of the scan path: turns an artifact and its vulnerability report into the scan event and one
@@ -35,7 +33,6 @@ import java.util.Map;
 public class ScanEventsProcessor implements Processor {
 
     private final SecurityEventMapper mapper;
-    private final ObjectMapper json;
     private final DeadLetterStore deadLetters;
     private final DeliveryLedger ledger;
     private final RuntimeContexts runtimes;
@@ -44,11 +41,10 @@ public class ScanEventsProcessor implements Processor {
     private final int chunkRecords;
 
     /** @param settings the batch bounds, and the size of the chunks events are handed to the batcher in */
-    public ScanEventsProcessor(SecurityEventMapper mapper, ObjectMapper json, DeadLetterStore deadLetters,
+    public ScanEventsProcessor(SecurityEventMapper mapper, DeadLetterStore deadLetters,
                                DeliveryLedger ledger, RuntimeContexts runtimes, Notifications notifications,
                                DynatraceSettings settings) {
         this.mapper = mapper;
-        this.json = json;
         this.deadLetters = deadLetters;
         this.ledger = ledger;
         this.runtimes = runtimes;
@@ -58,23 +54,25 @@ public class ScanEventsProcessor implements Processor {
     }
 
     @Override
-    public void process(Exchange exchange) throws JsonProcessingException, InterruptedException {
+    public void process(Exchange exchange) throws InterruptedException {
         ScanCycle cycle = ScanCycle.of(exchange);
         ScannedArtifact artifact = exchange.getProperty(ExchangeNames.ARTIFACT, ScannedArtifact.class);
-        JsonNode body = exchange.getMessage().getBody(JsonNode.class);
+        // a successful scan's report, parsed as it was read (HarborRequests); null when the artifact was deleted first
+        ReportParser.Report body = exchange.getMessage().getBody(ReportParser.Report.class);
         if (artifact.scan().successful() && body == null) {
-            // the artifact was deleted before its report was read
             exchange.getMessage().setBody(List.of());
             return;
         }
         // a failed or stopped scan has no report: its scan event goes alone
-        ReportParser.Report report = artifact.scan().successful() ? ReportParser.parse(body) : ReportParser.NONE;
+        ReportParser.Report report = artifact.scan().successful() ? body : ReportParser.NONE;
         String instanceId = cycle.instance().id();
-        artifact = artifact.scannedBy(report.scannerName(), report.scannerVendor());
-        ScanRef scan = ScanCycles.scanRef(cycle, artifact);
-        RuntimeContext runtime = runtimes.contextOf(artifact.digest(), artifact.repository());
+        ScannedArtifact scanned = artifact.scannedBy(report.scannerName(), report.scannerVendor());
+        ScanRef scan = ScanCycles.scanRef(cycle, scanned);
+        RuntimeContext runtime = runtimes.contextOf(scanned.digest(), scanned.repository());
         List<OutboundEvent> events = new ArrayList<>(report.vulnerabilities().size() + 1);
-        events.add(new OutboundEvent(json.writeValueAsBytes(mapper.scanEvent(artifact, runtime)), scan));
+        JsonEvents json = new JsonEvents();
+        events.add(new OutboundEvent(json.event(JsonEvents.NONE, e -> mapper.scan(scanned, runtime, e)), scan));
+        SerializableString shared = json.shared(e -> mapper.findingShared(scanned, runtime, e));
         RiskLevel minimum = cycle.instance().minSeverity();
         boolean keep = cycle.instance().sendFindings().keeps(runtime, runtimes.productionStage());
         long below = 0;
@@ -90,8 +88,7 @@ public class ScanEventsProcessor implements Processor {
             } else if (!keep) {
                 filtered++;
             } else {
-                Map<String, Object> event = mapper.findingEvent(artifact, v, runtime);
-                events.add(new OutboundEvent(json.writeValueAsBytes(event), scan));
+                events.add(new OutboundEvent(json.event(shared, e -> mapper.finding(scanned, v, e)), scan));
             }
         }
         if (!ledger.open(instanceId, scan, events.size())) {
@@ -101,13 +98,13 @@ public class ScanEventsProcessor implements Processor {
             return;
         }
         if (artifact.scan().successful() && !report.present()) {
-            reject(cycle, "Harbor returned no vulnerability report for " + artifact.repository() + "@" + artifact.digest()
+            reject(cycle, "Harbor returned no vulnerability report for " + scanned.repository() + "@" + scanned.digest()
                     + " in the accepted formats although its scan succeeded; only the scan event is sent", "{}");
         }
         for (ReportParser.Rejected r : report.rejected()) {
-            reject(cycle, r.reason() + " in " + artifact.repository() + "@" + artifact.digest(), r.raw());
+            reject(cycle, r.reason() + " in " + scanned.repository() + "@" + scanned.digest(), r.raw());
         }
-        notifications.record(artifact, report.vulnerabilities(), runtime);
+        notifications.record(scanned, report.vulnerabilities(), runtime);
         cycle.stats().belowMinSeverity.addAndGet(below);
         cycle.stats().filteredByRuntime.addAndGet(filtered);
         countFunnel(cycle.stats(), report.vulnerabilities().size(), critical, runtime);

@@ -50,8 +50,7 @@ public final class BenchFloor {
                 for (JsonNode artifact : items) {
                     if (selector.decide(artifact, null, name, null, Instant.EPOCH, false) instanceof ArtifactSelector.Selected s) {
                         ScannedArtifact a = s.artifact();
-                        ReportParser.Report report = ReportParser.parse(json.readTree(
-                                get(http, urls.report(name, a.repository(), a.digest())).body()));
+                        ReportParser.Report report = ReportParser.parse(get(http, urls.report(name, a.repository(), a.digest())).body());
                         batch.add(json.writeValueAsBytes(mapper.scanEvent(a, null)));
                         for (Vulnerability v : report.vulnerabilities()) {
                             batch.add(json.writeValueAsBytes(mapper.findingEvent(a, v, null)));

@@ -25,6 +25,10 @@ class HarborParsingTest {
         return json.readTree(text.replace('\'', '"'));
     }
 
+    private static byte[] bytes(String text) {
+        return text.replace('\'', '"').getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     @Test
     void nextLinkIsFoundAmongPrevAndNextAndItsRawQueryIsReencoded() {
         String link = "</api/v2.0/security/vul?page=1&page_size=10&q=severity=Critical,id=[5~]>; rel=\"prev\" , "
@@ -130,7 +134,7 @@ class HarborParsingTest {
 
     @Test
     void reportQuirksAreCleanedAndBrokenEntriesRejected() throws Exception {
-        JsonNode body = read("{'" + ReportMimeTypes.V1_1 + "':{'scanner':{'name':'Trivy','vendor':'Aqua Security'},'vulnerabilities':["
+        byte[] body = bytes("{'" + ReportMimeTypes.V1_1 + "':{'scanner':{'name':'Trivy','vendor':'Aqua Security'},'vulnerabilities':["
                 + "{'id':'CVE-2024-1','package':'openssl','version':'3.0','fix_version':'','severity':'High','links':[''],'cwe_ids':[''],"
                 + "'preferred_cvss':{'score_v3':null,'vector_v3':''},"
                 + "'vendor_attributes':{'CVSS':{'nvd':{'V3Score':7.1,'V3Vector':'CVSS:3.0/AV:N'}}}},"
@@ -149,9 +153,31 @@ class HarborParsingTest {
     }
 
     @Test
+    void thePreferredFormatWinsWhereverItStandsAndARejectKeepsItsExactJson() throws Exception {
+        byte[] body = bytes("{'" + ReportMimeTypes.V1_0 + "':{'vulnerabilities':[{'id':'OLD','package':'p','version':'1'}]},"
+                + "'x-unknown':{'vulnerabilities':[{'id':'NO'}]},"
+                + "'" + ReportMimeTypes.V1_1 + "':{'vulnerabilities':[{'cve_id':'CVE-1','package':'p','version':1,"
+                + "'desc':'d','fixed_version':'2','cvss_v3_score':5.5,'extra':{'deep':[1,{'x':null}]}},"
+                + "{'id':'','package':'q','note':'caf\\u00e9 – ü'}]}}");
+
+        ReportParser.Report report = ReportParser.parse(body);
+
+        assertThat(report.vulnerabilities()).containsExactly(
+                new Vulnerability("CVE-1", "p", "1", "2", null, "d", 5.5, null, List.of()));
+        assertThat(report.rejected()).singleElement()
+                .satisfies(r -> assertThat(r.raw()).isEqualTo("{\"id\":\"\",\"package\":\"q\",\"note\":\"caf\\u00e9 – ü\"}"));
+    }
+
+    @Test
+    void aReportCutOffOnTheWayIsAnErrorNotAnEmptyReport() {
+        byte[] body = bytes("{'" + ReportMimeTypes.V1_1 + "':{'vulnerabilities':[{'id':'CVE-1','package':'p','vers");
+        assertThatThrownBy(() -> ReportParser.parse(body)).isInstanceOf(java.io.IOException.class);
+    }
+
+    @Test
     void emptyReportAndNullVulnerabilitiesAreNotErrors() throws Exception {
-        assertThat(ReportParser.parse(read("{}")).present()).isFalse();
-        ReportParser.Report nullList = ReportParser.parse(read("{'" + ReportMimeTypes.V1_0 + "':{'vulnerabilities':null}}"));
+        assertThat(ReportParser.parse(bytes("{}")).present()).isFalse();
+        ReportParser.Report nullList = ReportParser.parse(bytes("{'" + ReportMimeTypes.V1_0 + "':{'vulnerabilities':null}}"));
         assertThat(nullList.present()).isTrue();
         assertThat(nullList.vulnerabilities()).isEmpty();
     }

@@ -1,0 +1,109 @@
+package io.github.harbordt.dynatrace;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import io.github.harbordt.mapping.EventFields;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Writes events as the JSON Dynatrace receives, straight from the mappers' fields: no map, no tree, no reflection.
+ * The fields all findings of a scan share are written once ({@link #shared}) and copied into each finding's event
+ * ({@link #event}). One instance serves one thread at a time: each scan's mapping takes its own.
+ */
+public final class JsonEvents {
+
+    private static final JsonFactory FACTORY = new JsonFactory();
+
+    private final ByteArrayBuilder out = new ByteArrayBuilder(4096);
+    private final JsonGenerator generator;
+    private final Fields fields;
+
+    public JsonEvents() {
+        try {
+            generator = FACTORY.createGenerator(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        // events are taken one by one from the buffer: no separator between them
+        generator.setRootValueSeparator(null);
+        fields = new Fields(generator);
+    }
+
+    /** No shared members. */
+    public static final SerializableString NONE = new SerializedString("");
+
+    /** The members {@code writer} writes, as JSON text ending in a comma, to be placed in front of other members. */
+    public SerializableString shared(Consumer<EventFields> writer) {
+        byte[] object = event(NONE, writer);
+        // {"a":1,"b":2} becomes "a":1,"b":2,
+        object[object.length - 1] = ',';
+        return new SerializedString(new String(object, 1, object.length - 1, StandardCharsets.UTF_8));
+    }
+
+    /** One event: the shared members (from {@link #shared}, or {@link #NONE}) and those {@code writer} writes. */
+    public byte[] event(SerializableString shared, Consumer<EventFields> writer) {
+        try {
+            generator.writeStartObject();
+            // the generator puts no comma before the first member it writes itself: the shared part ends with one
+            generator.writeRaw(shared);
+            writer.accept(fields);
+            generator.writeEndObject();
+            generator.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        byte[] event = out.toByteArray();
+        out.reset();
+        return event;
+    }
+
+    private record Fields(JsonGenerator g) implements EventFields {
+        @Override
+        public void text(String key, String value) {
+            try {
+                g.writeStringField(key, value);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void number(String key, double value) {
+            try {
+                g.writeNumberField(key, value);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void integer(String key, int value) {
+            try {
+                g.writeNumberField(key, value);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void texts(String key, List<String> values) {
+            try {
+                g.writeArrayFieldStart(key);
+                for (String v : values) {
+                    g.writeString(v);
+                }
+                g.writeEndArray();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}
