@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.github.harbordt.mapping.EventFields;
+import io.github.harbordt.mapping.JsonString;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,7 +35,7 @@ public final class JsonEvents {
         }
         // events are taken one by one from the buffer: no separator between them
         generator.setRootValueSeparator(null);
-        fields = new Fields(generator);
+        fields = new Fields(generator, out);
     }
 
     /** No shared members. */
@@ -65,11 +66,29 @@ public final class JsonEvents {
         return event;
     }
 
-    private record Fields(JsonGenerator g) implements EventFields {
+    private record Fields(JsonGenerator g, ByteArrayBuilder out) implements EventFields {
         @Override
         public void text(String key, String value) {
             try {
                 g.writeStringField(key, value);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void text(String key, JsonString value) {
+            try {
+                if (value.hasLiteral()) {
+                    // copied as it was read, no decoding and encoding again: the generator writes the name and the
+                    // colon (an empty raw value), then the literal goes to the buffer behind what it has written
+                    g.writeFieldName(key);
+                    g.writeRawValue("");
+                    g.flush();
+                    out.write(value.literal());
+                } else {
+                    g.writeStringField(key, value.text());
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

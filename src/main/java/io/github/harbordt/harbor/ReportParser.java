@@ -3,6 +3,7 @@ package io.github.harbordt.harbor;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.github.harbordt.mapping.JsonString;
 import io.github.harbordt.mapping.Vulnerability;
 
 import java.io.IOException;
@@ -109,8 +110,8 @@ public final class ReportParser {
         String fixVersion = null;
         String fixedVersion = null;
         String severity = null;
-        String description = null;
-        String desc = null;
+        JsonString description = null;
+        JsonString desc = null;
         Double preferredScore = null;
         String preferredVector = null;
         Double nvdScore = null;
@@ -128,8 +129,8 @@ public final class ReportParser {
                 case "fix_version" -> fixVersion = text(p);
                 case "fixed_version" -> fixedVersion = text(p);
                 case "severity" -> severity = text(p);
-                case "description" -> description = text(p);
-                case "desc" -> desc = text(p);
+                case "description" -> description = literal(p, body);
+                case "desc" -> desc = literal(p, body);
                 case "cvss_v3_score" -> listScore = positive(p);
                 case "cwe_ids" -> cwes = strings(p);
                 case "preferred_cvss" -> {
@@ -202,6 +203,14 @@ public final class ReportParser {
             }
         }
         return cvss;
+    }
+
+    /** A string kept as its literal (see {@link JsonString}); other scalars as text; null when blank or absent. */
+    private static JsonString literal(JsonParser p, byte[] body) throws IOException {
+        if (p.currentToken() == JsonToken.VALUE_STRING) {
+            return JsonString.literal(body, (int) p.currentTokenLocation().getByteOffset());
+        }
+        return JsonString.of(text(p));
     }
 
     /** A scalar as text; null for null, blank, an object or an array. */

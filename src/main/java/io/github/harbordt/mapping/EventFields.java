@@ -12,6 +12,9 @@ public interface EventFields {
 
     void text(String key, String value);
 
+    /** A string as read from Harbor; written as its literal where it has one. */
+    void text(String key, JsonString value);
+
     void number(String key, double value);
 
     void integer(String key, int value);
@@ -29,6 +32,11 @@ public interface EventFields {
         @Override
         public void text(String key, String value) {
             fields.put(key, value);
+        }
+
+        @Override
+        public void text(String key, JsonString value) {
+            fields.put(key, value.text());
         }
 
         @Override

@@ -91,7 +91,9 @@ public final class SecurityEventMapper {
         e.number("dt.security.risk.score", risk.score());
         e.text("vulnerability.id", v.id());
         e.text("vulnerability.title", v.id());
-        textIfPresent(e, "vulnerability.description", v.description());
+        if (v.description() != null) {
+            e.text("vulnerability.description", v.description());
+        }
         if (CVE.matcher(v.id()).matches()) {
             e.texts("vulnerability.references.cve", List.of(v.id()));
         }

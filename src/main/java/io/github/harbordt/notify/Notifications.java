@@ -68,7 +68,7 @@ public class Notifications {
         for (Vulnerability v : vulnerabilities) {
             RiskLevel risk = RiskLevel.ofSeverity(v.severity());
             if (risk.atLeast(settings.rules().threshold())) {
-                sightings.add(new Sighting(v.id(), v.description() == null ? v.id() : firstLine(v.description()),
+                sightings.add(new Sighting(v.id(), v.description() == null ? v.id() : firstLine(v.description().text()),
                         artifact.registry(), artifact.repository(), v.packageName(), v.version(), risk.name(),
                         v.fixVersion(), artifact.digest(), artifact.tags(), runtime));
             }

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +40,9 @@ import java.util.regex.Pattern;
  * Peak RSS comes from {@code /usr/bin/time} (cold) and {@code /proc/<pid>/status} (warm), peak heap from the GC log.
  * <p>
  * {@code mvn -B -q -Pperf verify} (scale points: {@code -Dbench.scales=100000,350000,1000000}, findings per image:
- * {@code -Dbench.findings=200}, the connector's JVM options: {@code -Dbench.jvm="-Xmx256m"}).
+ * {@code -Dbench.findings=200}, the runs: {@code -Dbench.runs=cold,warm,floor}, the JVM and its options:
+ * {@code -Dbench.java=<java binary>}, {@code -Dbench.jvm.once="..."}, {@code -Dbench.jvm.service="..."}; the perf profile sets
+ * those of the README's run commands).
  */
 public final class PackagedJarBenchmark {
 
@@ -53,17 +56,22 @@ public final class PackagedJarBenchmark {
 
     private final Path work;
     private final Path jar;
-    private final List<String> jvm;
+    /** The JVM options of the README's commands: for once mode, for service mode, and the floor's (once's, no archive). */
+    private final List<String> once;
+    private final List<String> service;
+    private final List<String> plain;
     private final String classpath = System.getProperty("java.class.path");
-    private final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    private final String java = System.getProperty("bench.java", Path.of(System.getProperty("java.home"), "bin", "java").toString());
     private final HttpClient http = HttpClient.newHttpClient();
     private final CountingDynatrace dynatrace;
     private String harborUrl;
 
-    private PackagedJarBenchmark(Path work, Path jar, List<String> jvm) throws IOException {
+    private PackagedJarBenchmark(Path work, Path jar, List<String> once, List<String> service) throws IOException {
         this.work = work;
         this.jar = jar;
-        this.jvm = jvm;
+        this.once = once;
+        this.service = service;
+        this.plain = once.stream().filter(o -> !o.startsWith("-XX:SharedArchiveFile")).toList();
         this.dynatrace = new CountingDynatrace();
     }
 
@@ -76,9 +84,10 @@ public final class PackagedJarBenchmark {
             throw new IllegalStateException("/usr/bin/time is needed to measure the processes (apt install time)");
         }
         int findings = Integer.getInteger("bench.findings", 200);
-        List<String> jvm = List.of(System.getProperty("bench.jvm", "-Xmx256m").trim().split("\\s+"));
+        List<String> once = options(System.getProperty("bench.jvm.once", ""));
+        List<String> service = options(System.getProperty("bench.jvm.service", ""));
         Path work = Files.createTempDirectory("harbor-dt-bench");
-        PackagedJarBenchmark bench = new PackagedJarBenchmark(work, jar, jvm);
+        PackagedJarBenchmark bench = new PackagedJarBenchmark(work, jar, once, service);
         List<String[]> table = new ArrayList<>();
         try {
             for (String scale : System.getProperty("bench.scales", "100000,350000,1000000").split(",")) {
@@ -86,11 +95,12 @@ public final class PackagedJarBenchmark {
                 table.addAll(bench.scalePoint(artifacts, findings));
             }
         } finally {
-            bench.dynatrace.server.stop(0);
+            bench.dynatrace.close();
         }
         System.out.println();
-        System.out.println("Connector JVM: " + String.join(" ", jvm) + ", Java " + System.getProperty("java.version")
-                + ", " + Runtime.getRuntime().availableProcessors() + " cores");
+        System.out.println("Java " + System.getProperty("java.version") + ", " + Runtime.getRuntime().availableProcessors()
+                + " cores; cold: " + String.join(" ", once) + "; warm: " + String.join(" ", service)
+                + "; floor: " + String.join(" ", bench.plain));
         System.out.printf("%-9s %-6s %7s %7s %9s %9s %8s %8s %8s %7s %8s %9s %9s%n", "findings", "run", "wall s", "CPU s",
                 "wall/100k", "CPU/100k", "RSS MB", "heap MB", "requests", "batches", "MB sent", "wall:floor", "CPU:floor");
         for (String[] row : table) {
@@ -112,11 +122,14 @@ public final class PackagedJarBenchmark {
                 throw new IllegalStateException("the benchmark Harbor did not start: " + port);
             }
             harborUrl = "http://127.0.0.1:" + port;
+            List<String> runs = List.of(System.getProperty("bench.runs", "cold,warm,floor").split(","));
             Run cold = cold(expected);
-            Run floor = floor(expected);
-            Run warm = warm(expected, cold.wall());
-            for (Run r : List.of(cold, warm, floor)) {
-                rows.add(row(expected, r, floor));
+            Run warm = runs.contains("warm") ? warm(expected, cold.wall()) : null;
+            Run floor = runs.contains("floor") ? floor(expected) : null;
+            for (Run r : new Run[] {cold, warm, floor}) {
+                if (r != null) {
+                    rows.add(row(expected, r, floor));
+                }
             }
         } finally {
             harbor.destroy();
@@ -125,12 +138,17 @@ public final class PackagedJarBenchmark {
         return rows;
     }
 
+    private static List<String> options(String line) {
+        return line.isBlank() ? List.of() : List.of(line.trim().split("\\s+"));
+    }
+
     private static String[] row(long findings, Run r, Run floor) {
         double per = 100_000.0 / findings;
         return new String[] {String.format("%,d", findings), r.kind(), f(r.wall()), f(r.cpu()), f(r.wall() * per),
                 f(r.cpu() * per), Long.toString(r.rssKb() / 1024), r.heapMb() < 0 ? "-" : Long.toString(r.heapMb()),
                 Long.toString(r.harborRequests()), Long.toString(r.batches()), Long.toString(r.bytes() >> 20),
-                String.format("%.2f", r.wall() / floor.wall()), String.format("%.2f", r.cpu() / floor.cpu())};
+                floor == null ? "-" : String.format("%.2f", r.wall() / floor.wall()),
+                floor == null ? "-" : String.format("%.2f", r.cpu() / floor.cpu())};
     }
 
     private static String f(double v) {
@@ -140,7 +158,7 @@ public final class PackagedJarBenchmark {
     private Run cold(long expected) throws Exception {
         Path dir = Files.createDirectories(work.resolve("cold-" + System.nanoTime()));
         List<String> command = new ArrayList<>(List.of("/usr/bin/time", "-f", "%e %U %S %M", "-o", dir.resolve("time").toString(), java));
-        command.addAll(jvm);
+        command.addAll(once);
         command.addAll(List.of("-Xlog:gc:file=" + dir.resolve("gc.log"), "-jar", jar.toString()));
         return measured("cold", dir, command, connectorEnvironment("once"), expected);
     }
@@ -148,7 +166,7 @@ public final class PackagedJarBenchmark {
     private Run floor(long expected) throws Exception {
         Path dir = Files.createDirectories(work.resolve("floor-" + System.nanoTime()));
         List<String> command = new ArrayList<>(List.of("/usr/bin/time", "-f", "%e %U %S %M", "-o", dir.resolve("time").toString(), java));
-        command.addAll(jvm);
+        command.addAll(plain);
         command.addAll(List.of("-Xlog:gc:file=" + dir.resolve("gc.log"), "-cp", classpath, BenchFloor.class.getName(),
                 harborUrl, dynatrace.url()));
         return measured("floor", dir, command, Map.of(), expected);
@@ -180,7 +198,7 @@ public final class PackagedJarBenchmark {
         // the second cycle must start after the rescan: the interval leaves the first cycle room to finish
         long interval = (long) Math.ceil(coldWall * 1.5) + 10;
         List<String> command = new ArrayList<>(List.of(java));
-        command.addAll(jvm);
+        command.addAll(service);
         command.addAll(List.of("-Xlog:gc:file=" + dir.resolve("gc.log"), "-Dharbor.interval=" + interval + "s", "-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
         builder.environment().putAll(connectorEnvironment("service"));
@@ -289,15 +307,22 @@ public final class PackagedJarBenchmark {
         final AtomicLong bytes = new AtomicLong();
         final AtomicLong events = new AtomicLong();
 
+        private final ExecutorService threads = Executors.newFixedThreadPool(4);
+
         CountingDynatrace() throws IOException {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
-            server.setExecutor(Executors.newFixedThreadPool(4));
+            server.setExecutor(threads);
             server.createContext("/", this::handle);
             server.start();
         }
 
         String url() {
             return "http://127.0.0.1:" + server.getAddress().getPort();
+        }
+
+        void close() {
+            server.stop(0);
+            threads.shutdownNow();
         }
 
         void reset() {

@@ -1,6 +1,9 @@
 package io.github.harbordt.dynatrace;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.harbordt.harbor.ReportMimeTypes;
+import io.github.harbordt.harbor.ReportParser;
+import io.github.harbordt.mapping.JsonString;
 import io.github.harbordt.mapping.RuntimeContext;
 import io.github.harbordt.mapping.ScanSummary;
 import io.github.harbordt.mapping.ScannedArtifact;
@@ -29,7 +32,7 @@ class JsonEventsTest {
         JsonEvents events = new JsonEvents();
         var shared = events.shared(e -> mapper.findingShared(artifact, runtime, e));
         List<Vulnerability> vulns = List.of(
-                new Vulnerability("CVE-2024-1", "openssl", "3.0", "3.1", "Critical", "quote \" and \\ and ü\n", 9.8,
+                new Vulnerability("CVE-2024-1", "openssl", "3.0", "3.1", "Critical", JsonString.of("quote \" and \\ and ü\n"), 9.8,
                         "CVSS:3.1/AV:N", List.of("CWE-79")),
                 new Vulnerability("GHSA-x", "zlib", "1.2", null, null, null, null, null, List.of()));
         for (Vulnerability v : vulns) {
@@ -38,5 +41,32 @@ class JsonEventsTest {
         }
         byte[] scan = events.event(JsonEvents.NONE, e -> mapper.scan(artifact, runtime, e));
         assertThat(json.readTree(scan)).isEqualTo(json.valueToTree(mapper.scanEvent(artifact, runtime)));
+    }
+
+    @Test
+    void aDescriptionReadFromAReportIsCopiedAsItsLiteralAndMeansTheSameText() throws Exception {
+        byte[] report = ("{\"" + ReportMimeTypes.V1_1 + "\":{\"vulnerabilities\":[{\"id\":\"CVE-1\",\"package\":\"p\","
+                + "\"version\":\"1\",\"description\":\"line\\none \\u00fc \\\"quoted\\\" ü\"}]}}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Vulnerability v = ReportParser.parse(report).vulnerabilities().get(0);
+        assertThat(v.description().hasLiteral()).isTrue();
+
+        JsonEvents events = new JsonEvents();
+        byte[] written = events.event(events.shared(e -> mapper.findingShared(artifact, null, e)),
+                e -> mapper.finding(artifact, v, e));
+
+        assertThat(new String(written, java.nio.charset.StandardCharsets.UTF_8))
+                .contains("\"vulnerability.description\":\"line\\none \\u00fc \\\"quoted\\\" ü\"");
+        assertThat(json.readTree(written).get("vulnerability.description").asText()).isEqualTo("line\none ü \"quoted\" ü");
+        assertThat(json.readTree(written)).isEqualTo(json.valueToTree(mapper.findingEvent(artifact, v, null)));
+    }
+
+    @Test
+    void aBlankDescriptionIsAbsentHoweverItIsSpelled() throws Exception {
+        for (String blank : new String[] {"   ", "\\n\\t", "\\u0020 ", ""}) {
+            byte[] report = ("{\"" + ReportMimeTypes.V1_1 + "\":{\"vulnerabilities\":[{\"id\":\"CVE-1\",\"package\":\"p\","
+                    + "\"version\":\"1\",\"description\":\"" + blank + "\"}]}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(ReportParser.parse(report).vulnerabilities().get(0).description()).as(blank).isNull();
+        }
     }
 }

@@ -3,6 +3,7 @@ package io.github.harbordt.harbor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.harbordt.config.NameFilter;
+import io.github.harbordt.mapping.JsonString;
 import io.github.harbordt.mapping.HarborTime;
 import io.github.harbordt.mapping.ScannedArtifact;
 import io.github.harbordt.mapping.Vulnerability;
@@ -163,7 +164,7 @@ class HarborParsingTest {
         ReportParser.Report report = ReportParser.parse(body);
 
         assertThat(report.vulnerabilities()).containsExactly(
-                new Vulnerability("CVE-1", "p", "1", "2", null, "d", 5.5, null, List.of()));
+                new Vulnerability("CVE-1", "p", "1", "2", null, JsonString.of("d"), 5.5, null, List.of()));
         assertThat(report.rejected()).singleElement()
                 .satisfies(r -> assertThat(r.raw()).isEqualTo("{\"id\":\"\",\"package\":\"q\",\"note\":\"caf\\u00e9 – ü\"}"));
     }

@@ -38,7 +38,7 @@ class DynatraceContentTest {
                 "Aqua Security", 1));
         RuntimeContext running = new RuntimeContext(RuntimeContext.Status.RUNNING, 1, List.of("c"), List.of("prod"),
                 List.of("Deployment"), List.of("api"), List.of("production"));
-        Vulnerability v = new Vulnerability("CVE-2024-3094", "xz-utils", "5.6.0", "5.6.1", "Critical", "d", 10.0,
+        Vulnerability v = new Vulnerability("CVE-2024-3094", "xz-utils", "5.6.0", "5.6.1", "Critical", JsonString.of("d"), 10.0,
                 "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H", List.of("CWE-506"));
         Set<String> fields = new HashSet<>(mapper.findingEvent(artifact, v, running).keySet());
         fields.addAll(mapper.scanEvent(artifact, running).keySet());

@@ -17,7 +17,7 @@ class SecurityEventMapperTest {
             List.of("1.25.2"), new ScanSummary("20ff666c-96c0-4129-bfa9-a53ef8a8f911", "Success", "2025-10-14T09:12:03.118Z",
             "2025-10-14T09:12:41.506Z", "Trivy", "Aqua Security", 142));
     private final Vulnerability cve = new Vulnerability("CVE-2023-44487", "libnghttp2-14", "1.52.0-1", "1.52.0-1+deb12u1",
-            "High", "The HTTP/2 protocol allows a denial of service.", 7.5,
+            "High", JsonString.of("The HTTP/2 protocol allows a denial of service."), 7.5,
             "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H", List.of("CWE-400"));
 
     @Test
