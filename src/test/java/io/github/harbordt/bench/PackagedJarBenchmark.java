@@ -260,8 +260,9 @@ public final class PackagedJarBenchmark {
     }
 
     private Map<String, String> connectorEnvironment(String mode) {
+        // no management server: its fixed port would clash with a connector running beside the benchmark
         return Map.of("HARBOR_URL", harborUrl, "HARBOR_USERNAME", BenchHarbor.ROBOT, "HARBOR_PASSWORD", BenchHarbor.SECRET,
-                "DT_URL", dynatrace.url(), "DT_TOKEN", "dt0c01.BENCH", "CONNECTOR_MODE", mode);
+                "DT_URL", dynatrace.url(), "DT_TOKEN", "dt0c01.BENCH", "CONNECTOR_MODE", mode, "MANAGEMENT_ENABLED", "false");
     }
 
     private long harborRequests() throws IOException, InterruptedException {
