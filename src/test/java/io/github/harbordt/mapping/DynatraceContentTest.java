@@ -101,4 +101,30 @@ class DynatraceContentTest {
         assertThat(schedule.get("isActive").asBoolean()).isFalse();
         assertThat(fieldsRead(dql)).allSatisfy(f -> assertThat(eventFields()).as("field " + f).contains(f));
     }
+
+    @Test
+    void everyFindingsQueryCountsOnlyEachImagesNewestScan() throws Exception {
+        JsonNode dashboard = json.readTree(DIR.resolve("harbor-container-security.dashboard.json").toFile());
+        List<String> findingQueries = new ArrayList<>();
+        dashboard.get("tiles").forEach(t -> {
+            String q = t.path("query").asText();
+            if (q.contains("VULNERABILITY_FINDING")) {
+                findingQueries.add(q);
+            }
+        });
+        findingQueries.add(Files.readString(DIR.resolve("new-critical-vulnerabilities.dql")));
+        findingQueries.add(Files.readString(DIR.resolve("critical-in-production-live.dql")));
+        assertThat(findingQueries).hasSize(5).allSatisfy(q -> assertThat(q)
+                .contains("summarize latest_scan = max(toTimestamp(scan.time.completed)), by: {object.id}")
+                .containsPattern("toTimestamp\\(scan.time.completed\\) == latest_scan"));
+    }
+
+    @Test
+    void theLiveJoinReadsEventFieldsAndOneAgentsEntitiesOnly() throws Exception {
+        String live = Files.readString(DIR.resolve("critical-in-production-live.dql"));
+        Set<String> entities = Set.of("dt.entity.container_group_instance", "dt.entity.process_group_instance");
+        assertThat(live).contains("containerImageDigest").contains("releasesStage == \"production\"");
+        assertThat(fieldsRead(live)).contains("dt.entity.container_group_instance", "container_image.digest")
+                .allSatisfy(f -> assertThat(eventFields().contains(f) || entities.contains(f)).as("field " + f).isTrue());
+    }
 }
