@@ -24,6 +24,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * New critical vulnerabilities in production, one notification per group and channel. The crawl and the webhooks
@@ -59,10 +61,15 @@ public class Notifications {
         return store;
     }
 
-    /** Remembers the image's findings at or above the threshold, when the image runs where it must to count. */
-    public void record(ScannedArtifact artifact, List<Vulnerability> vulnerabilities, RuntimeContext runtime) {
-        if (!settings.enabled() || !settings.rules().counts(runtime)) {
-            return;
+    /**
+     * Remembers the image's findings at or above the threshold, when the image runs where it must to count, whether
+     * or not notifications are sent: the funnel's last step reads the same memory.
+     *
+     * @return how many of those findings belong to a group first seen within {@code notifications.new-within}
+     */
+    public long record(ScannedArtifact artifact, List<Vulnerability> vulnerabilities, RuntimeContext runtime) {
+        if (!settings.rules().counts(runtime)) {
+            return 0;
         }
         List<Sighting> sightings = new ArrayList<>();
         for (Vulnerability v : vulnerabilities) {
@@ -73,13 +80,21 @@ public class Notifications {
                         v.fixVersion(), artifact.digest(), artifact.tags(), runtime));
             }
         }
-        store.record(sightings, clock.instant());
+        Instant now = clock.instant();
+        store.record(sightings, now);
+        if (sightings.isEmpty()) {
+            return 0;
+        }
+        Set<String> fresh = store.firstSeenSince(sightings.stream().map(Sighting::groupKey).collect(Collectors.toSet()),
+                now.minus(settings.rules().newWithin()));
+        return sightings.stream().filter(s -> fresh.contains(s.groupKey())).count();
     }
 
     /** After a crawl: every image it listed is still there, so are its findings; their runtime is refreshed too. */
     public void cycleDone(Map<String, String> scannedImages) throws InterruptedException {
         if (!settings.enabled()) {
-            return;
+            // no daily decision forgets old groups then: the cycle does, for the funnel's memory
+            store.forgetBefore(clock.instant().minus(settings.rules().retention()));
         }
         Map<String, RuntimeContext> images = new HashMap<>();
         for (Map.Entry<String, String> e : scannedImages.entrySet()) {

@@ -22,7 +22,6 @@ import java.util.function.ToIntFunction;
  */
 public final class CycleMeters {
 
-    private static final String[] STEPS = {"all", "critical", "running", "production"};
     private final Map<String, AtomicLong[]> funnels = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> pendingArtifacts = new ConcurrentHashMap<>();
     private final ToIntFunction<String> pendingCount;
@@ -41,8 +40,8 @@ public final class CycleMeters {
         CycleStats s = cycle.stats();
         String id = cycle.instance().id();
         AtomicLong[] gauges = funnels.computeIfAbsent(id, i -> registerFunnel(registry, i));
-        long[] counts = {s.funnelAll.get(), s.funnelCritical.get(), s.funnelRunning.get(), s.funnelProduction.get()};
-        for (int i = 0; i < STEPS.length; i++) {
+        long[] counts = s.funnelCounts();
+        for (int i = 0; i < counts.length; i++) {
             gauges[i].set(counts[i]);
         }
         pendingArtifacts.computeIfAbsent(id, i -> {
@@ -62,12 +61,13 @@ public final class CycleMeters {
     }
 
     private static AtomicLong[] registerFunnel(MeterRegistry registry, String instanceId) {
-        AtomicLong[] gauges = new AtomicLong[STEPS.length];
-        for (int i = 0; i < STEPS.length; i++) {
+        AtomicLong[] gauges = new AtomicLong[CycleStats.FUNNEL_STEPS.size()];
+        for (int i = 0; i < gauges.length; i++) {
             gauges[i] = new AtomicLong();
             Gauge.builder("harbor.connector.findings.funnel", gauges[i], AtomicLong::get)
-                    .description("Findings of the last scan cycle at each step: all, critical, critical running, critical in production")
-                    .tag("instance", instanceId).tag("step", STEPS[i]).register(registry);
+                    .description("Findings of the last scan cycle at each step: all, critical, critical running, critical in "
+                            + "production, new in production")
+                    .tag("instance", instanceId).tag("step", CycleStats.FUNNEL_STEPS.get(i)).register(registry);
         }
         return gauges;
     }

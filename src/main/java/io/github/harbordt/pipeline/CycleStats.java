@@ -3,6 +3,7 @@ package io.github.harbordt.pipeline;
 import io.github.harbordt.harbor.ArtifactSelector;
 
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,11 +28,18 @@ public final class CycleStats {
     /** Log records Dynatrace dropped from batches it otherwise kept (partial success); dead-lettered. */
     public final AtomicLong refused = new AtomicLong();
 
-    /** The alert-reduction funnel over every finding read: all, critical, critical running, critical in production. */
+    /** The steps of the alert-reduction funnel, as the log line, the metrics and the dashboard name them. */
+    public static final List<String> FUNNEL_STEPS = List.of("all", "critical", "running", "production", "new");
+
+    /**
+     * The alert-reduction funnel over every finding read: all, critical, critical running, critical in production, and
+     * of those the ones whose vulnerability group was first seen in production within notifications.new-within.
+     */
     public final AtomicLong funnelAll = new AtomicLong();
     public final AtomicLong funnelCritical = new AtomicLong();
     public final AtomicLong funnelRunning = new AtomicLong();
     public final AtomicLong funnelProduction = new AtomicLong();
+    public final AtomicLong funnelNew = new AtomicLong();
     /** Findings not sent because of harbor.send-findings. */
     public final AtomicLong filteredByRuntime = new AtomicLong();
 
@@ -70,9 +78,18 @@ public final class CycleStats {
                 + " harbor_requests=" + harborRequests + " " + funnel();
     }
 
-    /** all → critical → critical on running containers → critical in production. */
+    /** One count per {@link #FUNNEL_STEPS} step. */
+    public long[] funnelCounts() {
+        return new long[] {funnelAll.get(), funnelCritical.get(), funnelRunning.get(), funnelProduction.get(), funnelNew.get()};
+    }
+
+    /** all → critical → critical on running containers → critical in production → new in production. */
     public String funnel() {
-        return "funnel=" + funnelAll + ">" + funnelCritical + ">" + funnelRunning + ">" + funnelProduction;
+        StringBuilder s = new StringBuilder("funnel=");
+        for (long n : funnelCounts()) {
+            s.append(s.length() == 7 ? "" : ">").append(n);
+        }
+        return s.toString();
     }
 
     /** A webhook's check: its events join the instance's batches, so batches and bytes are the crawl line's. */

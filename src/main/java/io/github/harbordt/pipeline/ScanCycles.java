@@ -304,11 +304,11 @@ public class ScanCycles {
     public String funnelLines(@ExchangeProperty(ExchangeNames.CYCLE) ScanCycle cycle) {
         CycleStats s = cycle.stats();
         String id = cycle.instance().id();
-        long[] values = {s.funnelAll.get(), s.funnelCritical.get(), s.funnelRunning.get(), s.funnelProduction.get()};
-        String[] steps = {"all", "critical", "running", "production"};
+        long[] values = s.funnelCounts();
         StringBuilder lines = new StringBuilder();
-        for (int i = 0; i < steps.length; i++) {
-            lines.append("harbor.connector.findings.funnel,harbor.instance=").append(id).append(",step=").append(steps[i])
+        for (int i = 0; i < values.length; i++) {
+            lines.append("harbor.connector.findings.funnel,harbor.instance=").append(id).append(",step=")
+                    .append(CycleStats.FUNNEL_STEPS.get(i))
                     .append(" gauge,").append(values[i]).append('\n');
         }
         return lines.toString();

@@ -104,7 +104,7 @@ public class ScanEventsProcessor implements Processor {
         for (ReportParser.Rejected r : report.rejected()) {
             reject(cycle, r.reason() + " in " + scanned.repository() + "@" + scanned.digest(), r.raw());
         }
-        notifications.record(scanned, report.vulnerabilities(), runtime);
+        cycle.stats().funnelNew.addAndGet(notifications.record(scanned, report.vulnerabilities(), runtime));
         cycle.stats().belowMinSeverity.addAndGet(below);
         cycle.stats().filteredByRuntime.addAndGet(filtered);
         countFunnel(cycle.stats(), report.vulnerabilities().size(), critical, runtime);

@@ -151,16 +151,33 @@ public class SightingStore {
         }
     }
 
-    /** Which of the group keys exist, asked in slices of 500. */
+    /** Which of the group keys were first seen at or after {@code since}. */
+    public Set<String> firstSeenSince(Set<String> keys, Instant since) {
+        try (Connection c = dataSource.getConnection()) {
+            return groups(c, keys, " AND first_seen >= ?", since);
+        } catch (SQLException e) {
+            throw database.failure("read when " + keys.size() + " groups were first seen", e);
+        }
+    }
+
+    /** Which of the group keys exist. */
     private static Set<String> existingGroups(Connection c, Set<String> keys) throws SQLException {
+        return groups(c, keys, "", null);
+    }
+
+    /** The group keys among {@code keys} that meet the condition, asked in slices of 500. */
+    private static Set<String> groups(Connection c, Set<String> keys, String condition, Instant since) throws SQLException {
         Set<String> found = new HashSet<>();
         List<String> all = new ArrayList<>(keys);
         for (int from = 0; from < all.size(); from += 500) {
             List<String> slice = all.subList(from, Math.min(all.size(), from + 500));
             try (PreparedStatement ps = c.prepareStatement("SELECT group_key FROM sighting_group WHERE group_key IN ("
-                    + String.join(",", Collections.nCopies(slice.size(), "?")) + ")")) {
+                    + String.join(",", Collections.nCopies(slice.size(), "?")) + ")" + condition)) {
                 for (int i = 0; i < slice.size(); i++) {
                     ps.setString(i + 1, slice.get(i));
+                }
+                if (since != null) {
+                    ps.setTimestamp(slice.size() + 1, Timestamp.from(since));
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {

@@ -15,6 +15,7 @@ import io.github.harbordt.support.FakeChannel;
 import io.github.harbordt.support.FakeDynatrace;
 import io.github.harbordt.support.FakeHarbor;
 import io.github.harbordt.support.FakeJira;
+import io.github.harbordt.support.LogCapture;
 import io.github.harbordt.support.MutableClock;
 import io.github.harbordt.support.Peers;
 import io.github.harbordt.support.Registries;
@@ -120,6 +121,26 @@ class NotificationTest {
 
     private SightingStore store() {
         return connector.connector().notifications().store();
+    }
+
+    @Test
+    void theFunnelsLastStepCountsCriticalFindingsInProductionFirstSeenWithinTheWindowWithOrWithoutNotifications() throws Exception {
+        SimulatedRegistry.Artifact api = api();
+        pushWorkerAndOld();
+        start(Map.of("notifications.enabled", "false"));
+        try (LogCapture logs = new LogCapture()) {
+            assertThat(crawl()).isEqualTo(CycleResult.DELIVERED);
+            // 3 critical: api (production, new), worker (staging), old (not running)
+            assertThat(logs.text()).contains("funnel=4>3>2>1>1 ");
+        }
+        // a day and more later the rescanned image still has it: in production, no longer new
+        clock.advance(Duration.ofHours(25));
+        registry.rescan(api, Instant.now(), 2, api.scan().vulnerabilities());
+        try (LogCapture logs = new LogCapture()) {
+            assertThat(crawl()).isEqualTo(CycleResult.DELIVERED);
+            assertThat(logs.text()).contains("funnel=2>1>1>1>0 ");
+        }
+        assertThat(webhook.accepted()).isEmpty();
     }
 
     @Test

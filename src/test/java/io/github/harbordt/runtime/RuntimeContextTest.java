@@ -172,7 +172,8 @@ class RuntimeContextTest {
         try (LogCapture logs = new LogCapture()) {
             start(kubernetes.url("/"), Map.of());
             assertThat(connector.runCycle()).isEqualTo(CycleResult.DELIVERED);
-            assertThat(logs.text()).contains("funnel=10>8>5>4")
+            // the four critical findings in production are all new: nothing was seen before
+            assertThat(logs.text()).contains("funnel=10>8>5>4>4 ")
                     .contains("pods=7 running_containers=6 image_digests=4 unresolved_tags=1")
                     .doesNotContain("kube-token-not-logged");
         }
@@ -204,12 +205,13 @@ class RuntimeContextTest {
                 .isEqualTo(scans.get(f.get("container_image.digest").asText()).get("runtime.status").asText()));
         assertThat(kubernetes.getRequestCount()).isGreaterThanOrEqualTo(4);
         // the funnel, charted over time in Dynatrace
-        await().atMost(Duration.ofSeconds(10)).until(() -> dynatrace.metricLines().size() == 4);
+        await().atMost(Duration.ofSeconds(10)).until(() -> dynatrace.metricLines().size() == 5);
         assertThat(dynatrace.metricLines()).containsExactly(
                 "harbor.connector.findings.funnel,harbor.instance=default,step=all gauge,10",
                 "harbor.connector.findings.funnel,harbor.instance=default,step=critical gauge,8",
                 "harbor.connector.findings.funnel,harbor.instance=default,step=running gauge,5",
-                "harbor.connector.findings.funnel,harbor.instance=default,step=production gauge,4");
+                "harbor.connector.findings.funnel,harbor.instance=default,step=production gauge,4",
+                "harbor.connector.findings.funnel,harbor.instance=default,step=new gauge,4");
     }
 
     @Test
