@@ -65,11 +65,15 @@ public class Notifications {
      * Remembers the image's findings at or above the threshold, when the image runs where it must to count, whether
      * or not notifications are sent: the funnel's last step reads the same memory.
      *
-     * @return how many of those findings belong to a group first seen within {@code notifications.new-within}
+     * The image's newest scan is the truth: a vulnerability it no longer reports leaves the image, and a group left in
+     * no image is resolved.
+     *
+     * @return how many of those findings belong to a group first seen within {@code notifications.new-within}, and how
+     *         many groups this scan resolved
      */
-    public long record(ScannedArtifact artifact, List<Vulnerability> vulnerabilities, RuntimeContext runtime) {
+    public Recorded record(ScannedArtifact artifact, List<Vulnerability> vulnerabilities, RuntimeContext runtime) {
         if (!settings.rules().counts(runtime)) {
-            return 0;
+            return new Recorded(0, 0);
         }
         List<Sighting> sightings = new ArrayList<>();
         for (Vulnerability v : vulnerabilities) {
@@ -81,13 +85,17 @@ public class Notifications {
             }
         }
         Instant now = clock.instant();
-        store.record(sightings, now);
+        int resolved = store.record(artifact.digest(), sightings, now);
         if (sightings.isEmpty()) {
-            return 0;
+            return new Recorded(0, resolved);
         }
         Set<String> fresh = store.firstSeenSince(sightings.stream().map(Sighting::groupKey).collect(Collectors.toSet()),
                 now.minus(settings.rules().newWithin()));
-        return sightings.stream().filter(s -> fresh.contains(s.groupKey())).count();
+        return new Recorded(sightings.stream().filter(s -> fresh.contains(s.groupKey())).count(), resolved);
+    }
+
+    /** What recording one scan found: findings of new groups, and groups it resolved. */
+    public record Recorded(long newFindings, int resolvedGroups) {
     }
 
     /** After a crawl: every image it listed is still there, so are its findings; their runtime is refreshed too. */

@@ -40,6 +40,8 @@ public final class CycleStats {
     public final AtomicLong funnelRunning = new AtomicLong();
     public final AtomicLong funnelProduction = new AtomicLong();
     public final AtomicLong funnelNew = new AtomicLong();
+    /** Vulnerability groups whose last image in production no longer reports them in its newest scan. */
+    public final AtomicLong groupsResolved = new AtomicLong();
     /** Findings not sent because of harbor.send-findings. */
     public final AtomicLong filteredByRuntime = new AtomicLong();
 
@@ -75,7 +77,7 @@ public final class CycleStats {
                 + scansAlreadyDelivered + " " + skips() + " kept_pending=" + keptPending + " findings=" + findings + " below_min_severity=" + belowMinSeverity
                 + " filtered_by_runtime=" + filteredByRuntime + " batches=" + batches + " bytes=" + bytes
                 + " dead_lettered=" + deadLettered + " queued_for_retry=" + queued + " rejected_records=" + rejected
-                + " harbor_requests=" + harborRequests + " " + funnel();
+                + " harbor_requests=" + harborRequests + " " + funnel() + " resolved_groups=" + groupsResolved;
     }
 
     /** One count per {@link #FUNNEL_STEPS} step. */

@@ -104,7 +104,9 @@ public class ScanEventsProcessor implements Processor {
         for (ReportParser.Rejected r : report.rejected()) {
             reject(cycle, r.reason() + " in " + scanned.repository() + "@" + scanned.digest(), r.raw());
         }
-        cycle.stats().funnelNew.addAndGet(notifications.record(scanned, report.vulnerabilities(), runtime));
+        Notifications.Recorded recorded = notifications.record(scanned, report.vulnerabilities(), runtime);
+        cycle.stats().funnelNew.addAndGet(recorded.newFindings());
+        cycle.stats().groupsResolved.addAndGet(recorded.resolvedGroups());
         cycle.stats().belowMinSeverity.addAndGet(below);
         cycle.stats().filteredByRuntime.addAndGet(filtered);
         countFunnel(cycle.stats(), report.vulnerabilities().size(), critical, runtime);

@@ -125,6 +125,8 @@ public final class Database implements AutoCloseable {
                             + "workloads VARCHAR(4000), stages VARCHAR(1000), first_seen TIMESTAMP NOT NULL, "
                             + "last_seen TIMESTAMP NOT NULL, PRIMARY KEY (group_key, digest))",
                     "CREATE INDEX IF NOT EXISTS sighting_image_digest ON sighting_image (digest)",
+                    // when the newest scans of its images all stopped reporting it (latest-scan truth); null while current
+                    "ALTER TABLE sighting_group ADD COLUMN IF NOT EXISTS resolved_at TIMESTAMP",
                     "CREATE INDEX IF NOT EXISTS sighting_group_first_seen ON sighting_group (first_seen)",
                     "CREATE INDEX IF NOT EXISTS sighting_group_last_seen ON sighting_group (last_seen)",
                     "CREATE TABLE IF NOT EXISTS notification (group_key VARCHAR(64) NOT NULL, channel VARCHAR(100) NOT NULL, "

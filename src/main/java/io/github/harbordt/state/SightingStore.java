@@ -47,22 +47,30 @@ public class SightingStore {
     }
 
     /**
-     * Records sightings (one image's findings): groups and images are created with first = last = {@code now}, or
-     * touched. A handful of batched statements per call, whatever the number of findings; serialised, so two threads
-     * meeting the same new group cannot both insert it (portable, no MERGE dialects).
+     * Records one image's findings from its newest scan: groups and images are created with first = last = {@code now},
+     * or touched. What the image had before and its newest scan no longer reports is dropped from it (latest-scan
+     * truth), and a group left in no image is marked resolved. A handful of batched statements per call, whatever the
+     * number of findings; serialised, so two threads meeting the same new group cannot both insert it (portable, no
+     * MERGE dialects).
+     *
+     * @param digest    the image
+     * @param sightings its findings that count, possibly none
+     * @return the groups this scan resolved
      */
-    public synchronized void record(List<Sighting> sightings, Instant now) {
-        if (sightings.isEmpty()) {
-            return;
-        }
+    public synchronized int record(String digest, List<Sighting> sightings, Instant now) {
         Map<String, Sighting> byGroup = new LinkedHashMap<>();
         sightings.forEach(s -> byGroup.putIfAbsent(s.groupKey(), s));
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
+                int resolved = dropGone(c, digest, byGroup.keySet(), now);
+                if (byGroup.isEmpty()) {
+                    c.commit();
+                    return resolved;
+                }
                 Set<String> knownGroups = existingGroups(c, byGroup.keySet());
                 try (PreparedStatement update = c.prepareStatement(
-                        "UPDATE sighting_group SET last_seen = ?, fix_version = ?, title = ? WHERE group_key = ?");
+                        "UPDATE sighting_group SET last_seen = ?, fix_version = ?, title = ?, resolved_at = NULL WHERE group_key = ?");
                      PreparedStatement insert = c.prepareStatement("INSERT INTO sighting_group (group_key, vulnerability_id, "
                              + "title, registry, repository, component, version, risk_level, fix_version, first_seen, last_seen) "
                              + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
@@ -93,12 +101,61 @@ public class SightingStore {
                 }
                 recordImages(c, byGroup.values(), now);
                 c.commit();
+                return resolved;
             } catch (SQLException e) {
                 c.rollback();
                 throw e;
             }
         } catch (SQLException e) {
             throw database.failure("record " + sightings.size() + " sightings", e);
+        }
+    }
+
+    /** Drops the image's groups its newest scan no longer reports; marks those left in no image resolved. */
+    private static int dropGone(Connection c, String digest, Set<String> current, Instant now) throws SQLException {
+        List<String> gone = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT group_key FROM sighting_image WHERE digest = ?")) {
+            ps.setString(1, digest);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (!current.contains(rs.getString(1))) {
+                        gone.add(rs.getString(1));
+                    }
+                }
+            }
+        }
+        if (gone.isEmpty()) {
+            return 0;
+        }
+        try (PreparedStatement drop = c.prepareStatement("DELETE FROM sighting_image WHERE group_key = ? AND digest = ?");
+             PreparedStatement resolve = c.prepareStatement("UPDATE sighting_group SET resolved_at = ? WHERE group_key = ? "
+                     + "AND resolved_at IS NULL AND NOT EXISTS (SELECT 1 FROM sighting_image i WHERE i.group_key = ?)")) {
+            for (String key : gone) {
+                drop.setString(1, key);
+                drop.setString(2, digest);
+                drop.addBatch();
+            }
+            drop.executeBatch();
+            int resolved = 0;
+            for (String key : gone) {
+                resolve.setTimestamp(1, Timestamp.from(now));
+                resolve.setString(2, key);
+                resolve.setString(3, key);
+                resolved += resolve.executeUpdate();
+            }
+            return resolved;
+        }
+    }
+
+    /** Groups marked resolved: no image that counts still has them in its newest scan. */
+    public int resolvedCount() {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM sighting_group WHERE resolved_at IS NOT NULL");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getInt(1);
+        } catch (SQLException e) {
+            throw database.failure("count the resolved groups", e);
         }
     }
 

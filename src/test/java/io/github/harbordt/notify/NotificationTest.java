@@ -144,6 +144,28 @@ class NotificationTest {
     }
 
     @Test
+    void aVulnerabilityTheNewestScanNoLongerReportsIsResolvedAndNotAnnounced() throws Exception {
+        SimulatedRegistry.Artifact api = api();
+        start(Map.of());
+        assertThat(crawl()).isEqualTo(CycleResult.DELIVERED);
+        // xz fixed: the rescan reports only the High one
+        registry.rescan(api, Instant.now(), 1, () -> List.of(vuln("CVE-2023-4911", "libc6", "2.36", "2.36-9", "High", 7.8)));
+        try (LogCapture logs = new LogCapture()) {
+            assertThat(crawl()).isEqualTo(CycleResult.DELIVERED);
+            assertThat(logs.text()).contains("funnel=1>0>0>0>0 resolved_groups=1");
+        }
+        assertThat(store().resolvedCount()).isEqualTo(1);
+
+        decide();
+        assertThat(webhook.accepted()).as("resolved before the decision: nothing to announce").isEmpty();
+
+        // it comes back (a rollback of the image): current again
+        registry.rescan(api, Instant.now(), 1, () -> List.of(vuln("CVE-2024-3094", "xz-utils", "5.6.0", "5.6.1", "Critical", 10.0)));
+        assertThat(crawl()).isEqualTo(CycleResult.DELIVERED);
+        assertThat(store().resolvedCount()).isZero();
+    }
+
+    @Test
     void aNewCriticalGroupInProductionGetsOneNotificationPerChannelWithItsImagesAndWhereTheyRun() throws Exception {
         api();
         pushWorkerAndOld();
