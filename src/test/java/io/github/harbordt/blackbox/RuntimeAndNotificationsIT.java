@@ -71,7 +71,9 @@ class RuntimeAndNotificationsIT {
                 int status = connector.exitStatus(Duration.ofSeconds(90));
                 assertThat(connector.lines("Runtime inventory: clusters=1")).first().asString()
                         .contains("unlisted=[]").contains("pods=2").contains("running_containers=2");
-                assertThat(connector.lines("' cycle delivered")).singleElement().asString().contains("funnel=3>2>2>1");
+                // all, critical, critical running, critical in production, new in production; nothing resolved yet
+                assertThat(connector.lines("' cycle delivered")).singleElement().asString()
+                        .contains("funnel=3>2>2>1>1 resolved_groups=0");
                 assertThat(connector.lines("metrics.ingest")).as("one warning naming the missing scope").hasSize(1);
                 output = connector.output();
                 assertThat(status).as(output).isZero();
@@ -84,6 +86,18 @@ class RuntimeAndNotificationsIT {
             });
             assertThat(channel.accepted()).as("one notification: the critical finding running in production\n" + output)
                     .singleElement().satisfies(n -> assertThat(n.body()).contains("CVE-2024-3094").doesNotContain("CVE-2024-9999"));
+
+            // xz fixed: the rescan of the image in production no longer reports it, so its group is resolved
+            r.rescan(payments, Instant.now(), 1, () -> List.of(Registries.vuln("CVE-2023-0001", "zlib", "1.2", null, "Low", 3.1)));
+            try (PackagedJar connector = PackagedJar.start(work, PackagedJar.connecting(harbor, dynatrace,
+                    "CONNECTOR_MODE", "once", "RUNTIME_CLUSTERS", "prod", "NOTIFICATION_CHANNELS", "webhook",
+                    "NOTIFICATION_WEBHOOK_URL", channel.url("/hook")))) {
+                int status = connector.exitStatus(Duration.ofSeconds(90));
+                assertThat(connector.lines("' cycle delivered")).singleElement().asString()
+                        .contains("scans_new=1").contains("funnel=1>0>0>0>0 resolved_groups=1");
+                assertThat(status).as(connector.output()).isZero();
+            }
+            assertThat(channel.accepted()).as("nothing more to announce").hasSize(1);
         }
     }
 }
