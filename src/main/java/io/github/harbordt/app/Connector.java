@@ -28,6 +28,7 @@ import io.github.harbordt.pipeline.DeliveryLedger;
 import io.github.harbordt.pipeline.HarborRoutes;
 import io.github.harbordt.pipeline.ScanCycles;
 import io.github.harbordt.pipeline.ScanEventsProcessor;
+import io.github.harbordt.runtime.DynatraceQuerySource;
 import io.github.harbordt.runtime.InventorySource;
 import io.github.harbordt.runtime.KubernetesSource;
 import io.github.harbordt.runtime.PodListSource;
@@ -250,7 +251,8 @@ public final class Connector {
     private RuntimeContexts runtimeContexts(RuntimeSettings settings) throws IOException {
         List<InventorySource> sources = new ArrayList<>();
         for (RuntimeSettings.Cluster c : settings.clusters()) {
-            sources.add(c.podsFile().isEmpty() ? new KubernetesSource(c) : new PodListSource(c.name(), Path.of(c.podsFile()), c.stages()));
+            sources.add(c.dynatrace() != null ? new DynatraceQuerySource(c)
+                    : c.podsFile().isEmpty() ? new KubernetesSource(c) : new PodListSource(c.name(), Path.of(c.podsFile()), c.stages()));
         }
         if (sources.isEmpty() && demo != null) {
             sources.add(DemoCluster.of(demo.registry()));

@@ -19,9 +19,18 @@ public record RuntimeSettings(List<Cluster> clusters, Duration refreshInterval, 
      * @param kubeconfig empty = the usual lookup: KUBECONFIG, ~/.kube/config, or the pod's service account
      * @param podsFile   instead of an API server, a {@code kubectl get pods -A -o json} dump (offline inventories)
      * @param namespaces empty = all namespaces
+     * @param dynatrace  set when the inventory comes from Dynatrace's query API ({@code runtime.<name>.source=dynatrace})
      */
     public record Cluster(String name, String kubeconfig, String context, String podsFile, List<String> namespaces,
-                          StageRules stages, int pageSize, Duration requestTimeout) {
+                          StageRules stages, int pageSize, Duration requestTimeout, DynatraceQuery dynatrace) {
+    }
+
+    /** {@code runtime.<name>.dynatrace-*}: the platform address and token, the query and its row limit. */
+    public record DynatraceQuery(String url, String token, String query, int maxRows) {
+        @Override
+        public String toString() {
+            return "DynatraceQuery[" + url + "]";
+        }
     }
 
     public static RuntimeSettings load(Settings s) {
@@ -36,10 +45,27 @@ public record RuntimeSettings(List<Cluster> clusters, Duration refreshInterval, 
                     new StageRules(c.string("stage-label"),
                             StageRules.parse("runtime." + name + ".namespace-stages", c.string("namespace-stages")),
                             c.string("default-stage")),
-                    Math.max(1, c.integer("page-size")), c.duration("request-timeout")));
+                    Math.max(1, c.integer("page-size")), c.duration("request-timeout"), dynatrace(name, c)));
         }
         return new RuntimeSettings(List.copyOf(clusters), s.duration("runtime.refresh-interval"),
                 s.string("runtime.production-stage"), s.duration("runtime.first-listing-wait"));
+    }
+
+    private static DynatraceQuery dynatrace(String name, Settings c) {
+        String source = c.string("source");
+        if (source.equals("kubernetes")) {
+            return null;
+        }
+        if (!source.equals("dynatrace")) {
+            throw new IllegalArgumentException("runtime." + name + ".source must be kubernetes or dynatrace; was " + source);
+        }
+        String url = c.string("dynatrace-url").replaceAll("/+$", "");
+        if (!url.matches("(?i)https?://[^/]+.*") || c.string("dynatrace-token").isEmpty()) {
+            throw new IllegalArgumentException("runtime." + name + ".source=dynatrace needs runtime." + name
+                    + ".dynatrace-url (DT_PLATFORM_URL, e.g. https://abc12345.apps.dynatrace.com) and runtime." + name
+                    + ".dynatrace-token (DT_PLATFORM_TOKEN, a platform token with scope storage:entities:read)");
+        }
+        return new DynatraceQuery(url, c.string("dynatrace-token"), c.string("dynatrace-query"), c.integer("dynatrace-max-rows"));
     }
 
     public boolean enabled() {

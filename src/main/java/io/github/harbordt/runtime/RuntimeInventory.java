@@ -189,6 +189,20 @@ public final class RuntimeInventory {
             }
         }
 
+        /**
+         * A running container from a source that knows its image's digest and where it runs already (Dynatrace's own
+         * entities): counted and matched as a pod's container is. Missing cluster, namespace or stage come from this
+         * listing's cluster and its stage rules.
+         */
+        public void container(String digest, String clusterName, String namespace, Workload workload, String stage) {
+            pods++;
+            running++;
+            String ns = namespace == null ? "" : namespace;
+            byDigest.computeIfAbsent(digest, d -> new ArrayList<>(1)).add(new RunningContainer(
+                    clusterName == null ? cluster : clusterName, ns, workload,
+                    stage != null ? stage : stages.stageOf(null, null, ns)));
+        }
+
         /** A digest-pinned reference wins (the pod's own, then the runtime's); else what the pod asked for. */
         private static String image(String spec, String status) {
             if (spec != null && spec.contains("@sha256:")) {

@@ -1,0 +1,128 @@
+package io.github.harbordt.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Dynatrace's Grail query API on loopback, as its reference describes it: {@code POST query:execute} answers 200 with
+ * the result when the query finished within the request, or 202 with {@code state RUNNING} and a request token;
+ * {@code GET query:poll?request-token=} answers the state, and the result once {@code SUCCEEDED}. Bearer tokens only;
+ * 401 for another token, 403 when the token lacks {@code storage:entities:read}, 400 for a query it refuses, 410 for
+ * an unknown request token. The records are the test's.
+ */
+public final class FakeGrail implements AutoCloseable {
+
+    private final HttpServer server;
+    private final ObjectMapper json = new ObjectMapper();
+    private final String token;
+    private final List<String> requests = new CopyOnWriteArrayList<>();
+    private volatile List<Map<String, Object>> records = List.of();
+    private volatile boolean entitiesScope = true;
+    private volatile String refusal;
+    private volatile int pollsBeforeResult;
+    private final AtomicInteger pollsLeft = new AtomicInteger();
+    private volatile JsonNode lastQuery;
+
+    public FakeGrail(String token) throws IOException {
+        this.token = token;
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+        server.createContext("/platform/storage/query/v1/", this::handle);
+        server.start();
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    public void records(List<Map<String, Object>> rows) {
+        this.records = List.copyOf(rows);
+    }
+
+    /** The query keeps running for this many polls after it was started. */
+    public void pollsBeforeResult(int polls) {
+        this.pollsBeforeResult = polls;
+    }
+
+    public void withoutEntitiesScope() {
+        entitiesScope = false;
+    }
+
+    public void refuseQueries(String message) {
+        refusal = message;
+    }
+
+    /** Method and path of every request, in order. */
+    public List<String> requests() {
+        return requests;
+    }
+
+    public JsonNode lastQuery() {
+        return lastQuery;
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            String path = ex.getRequestURI().getPath();
+            requests.add(ex.getRequestMethod() + " " + path.substring(path.lastIndexOf('/') + 1));
+            if (!("Bearer " + token).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+                send(ex, 401, error(401, "Authentication required"));
+            } else if (!entitiesScope) {
+                send(ex, 403, error(403, "Missing permission 'storage:entities:read'"));
+            } else if (path.endsWith("query:execute") && ex.getRequestMethod().equals("POST")) {
+                lastQuery = json.readTree(ex.getRequestBody());
+                if (refusal != null) {
+                    send(ex, 400, error(400, refusal));
+                } else if (pollsBeforeResult == 0) {
+                    send(ex, 200, succeeded());
+                } else {
+                    pollsLeft.set(pollsBeforeResult - 1);
+                    send(ex, 202, Map.of("state", "RUNNING", "requestToken", "tok/1+=", "ttlSeconds", 60));
+                }
+            } else if (path.endsWith("query:poll") && ex.getRequestMethod().equals("GET")) {
+                String query = ex.getRequestURI().getRawQuery();
+                if (query == null || !query.contains("request-token=tok%2F1%2B%3D")) {
+                    send(ex, 410, error(410, "Unknown request token in " + query));
+                } else if (pollsLeft.getAndDecrement() > 0) {
+                    send(ex, 200, Map.of("state", "RUNNING", "progress", 50));
+                } else {
+                    send(ex, 200, succeeded());
+                }
+            } else {
+                send(ex, 404, error(404, "Not found"));
+            }
+        }
+    }
+
+    private Map<String, Object> succeeded() {
+        return Map.of("state", "SUCCEEDED", "progress", 100, "result", Map.of("records", records, "types", List.of(),
+                "metadata", Map.of("grail", Map.of("scannedRecords", records.size()))));
+    }
+
+    private static Map<String, Object> error(int code, String message) {
+        return Map.of("error", Map.of("code", code, "message", message, "details", Map.of()));
+    }
+
+    private void send(HttpExchange ex, int status, Object body) throws IOException {
+        byte[] bytes = json.writeValueAsBytes(body);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
