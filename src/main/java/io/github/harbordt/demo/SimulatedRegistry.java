@@ -6,13 +6,11 @@ import io.github.harbordt.mapping.AuditStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -104,9 +102,6 @@ public final class SimulatedRegistry {
             AuditStream.EXTS, new ConcurrentSkipListMap<>(), AuditStream.LEGACY, new ConcurrentSkipListMap<>());
     private final Map<AuditStream, AtomicLong> auditIds = Map.of(AuditStream.EXTS, new AtomicLong(), AuditStream.LEGACY, new AtomicLong());
     private volatile boolean auditPermission = true;
-    private final Map<String, List<Map<String, Object>>> webhookPolicies = new ConcurrentSkipListMap<>();
-    private final AtomicLong policyIds = new AtomicLong();
-    private volatile boolean policyPermission = true;
 
     public SimulatedRegistry(String version, String robotName, String robotSecret) {
         this.version = version;
@@ -205,29 +200,6 @@ public final class SimulatedRegistry {
         return auditPermission;
     }
 
-    /** The project's webhook policies, as stored (the API's field names). */
-    public List<Map<String, Object>> webhookPolicies(String projectName) {
-        return webhookPolicies.computeIfAbsent(projectName, k -> new CopyOnWriteArrayList<>());
-    }
-
-    /** Stores a new policy with the next id, as POST .../webhook/policies does; returns the id. */
-    public long addWebhookPolicy(String projectName, Map<String, Object> policy) {
-        long id = policyIds.incrementAndGet();
-        Map<String, Object> stored = new LinkedHashMap<>(policy);
-        stored.put("id", id);
-        stored.put("project_id", projectByName(projectName).id());
-        webhookPolicies(projectName).add(stored);
-        return id;
-    }
-
-    /** Without notification-policy permissions the robot gets 403 from the policy endpoints. */
-    public void policyPermission(boolean granted) {
-        this.policyPermission = granted;
-    }
-
-    public boolean policyPermission() {
-        return policyPermission;
-    }
 
     public Collection<Project> projects() {
         return projects.values();

@@ -8,9 +8,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,6 +43,10 @@ public final class FakeHarbor extends HarborSimulator {
     private final ConcurrentLinkedQueue<Runnable> afterAuditPage = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Gathering> gatherings = new ConcurrentLinkedQueue<>();
     private volatile boolean logRequests = true;
+
+    private final Map<String, List<Map<String, Object>>> webhookPolicies = new ConcurrentSkipListMap<>();
+    private final AtomicLong policyIds = new AtomicLong();
+    private volatile boolean policyPermission = true;
 
     public FakeHarbor(SimulatedRegistry registry) throws IOException {
         super(registry);
@@ -122,6 +129,30 @@ public final class FakeHarbor extends HarborSimulator {
         }
     }
 
+    /** The project's webhook policies, as stored (the API's field names). */
+    public List<Map<String, Object>> webhookPolicies(String projectName) {
+        return webhookPolicies.computeIfAbsent(projectName, k -> new CopyOnWriteArrayList<>());
+    }
+
+    /** Stores a new policy with the next id, as POST .../webhook/policies does; returns the id. */
+    public long addWebhookPolicy(String projectName, Map<String, Object> policy) {
+        long id = policyIds.incrementAndGet();
+        Map<String, Object> stored = new LinkedHashMap<>(policy);
+        stored.put("id", id);
+        stored.put("project_id", registry().projectByName(projectName).id());
+        webhookPolicies(projectName).add(stored);
+        return id;
+    }
+
+    /** Without notification-policy permissions the robot gets 403 from the policy endpoints. */
+    public void policyPermission(boolean granted) {
+        this.policyPermission = granted;
+    }
+
+    public boolean policyPermission() {
+        return policyPermission;
+    }
+
     @Override
     protected boolean routeMore(HttpExchange ex, String path, Map<String, String> query, String rawQuery,
                                 boolean authenticated) throws IOException {
@@ -141,11 +172,11 @@ public final class FakeHarbor extends HarborSimulator {
             send(ex, 404, error("NOT_FOUND", "project not found"));
             return;
         }
-        if (!registry().policyPermission()) {
+        if (!policyPermission) {
             send(ex, 403, error("FORBIDDEN", "forbidden"));
             return;
         }
-        List<Map<String, Object>> policies = registry().webhookPolicies(p.name());
+        List<Map<String, Object>> policies = webhookPolicies(p.name());
         String method = ex.getRequestMethod();
         if ("GET".equals(method) && id == null) {
             page(ex, "/api/v2.0/projects/" + project + "/webhook/policies", query, rawQuery, new ArrayList<>(policies));
@@ -160,7 +191,7 @@ public final class FakeHarbor extends HarborSimulator {
                 send(ex, 409, error("CONFLICT", "policy " + body.get("name") + " already exists"));
                 return;
             }
-            long created = registry().addWebhookPolicy(p.name(), body);
+            long created = addWebhookPolicy(p.name(), body);
             ex.getResponseHeaders().set("Location", "/api/v2.0/projects/" + project + "/webhook/policies/" + created);
             ex.sendResponseHeaders(201, -1);
             return;

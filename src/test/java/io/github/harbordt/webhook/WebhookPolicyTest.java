@@ -73,23 +73,23 @@ class WebhookPolicyTest {
                     .contains("dry run (nothing written): project team: create policy")
                     .doesNotContain("project sandbox").doesNotContain("s3cr3t");
         }
-        assertThat(registry.webhookPolicies("library")).isEmpty();
+        assertThat(harbor.webhookPolicies("library")).isEmpty();
         assertThat(harbor.requestLog()).noneMatch(p -> p.contains("sandbox"));
     }
 
     @Test
     void applyCreatesThePolicyThenUpdatesItWhenTheSecretChangesAndLeavesOthersAlone() throws Exception {
-        registry.addWebhookPolicy("team", Map.of("name", "siem", "enabled", true, "event_types", List.of("PUSH_ARTIFACT"),
+        harbor.addWebhookPolicy("team", Map.of("name", "siem", "enabled", true, "event_types", List.of("PUSH_ARTIFACT"),
                 "targets", List.of(Map.of("type", "http", "address", "https://siem.example.com"))));
         start("apply", "first-secret");
-        await().atMost(Duration.ofSeconds(20)).until(() -> registry.webhookPolicies("library").size() == 1
-                && registry.webhookPolicies("team").size() == 2);
-        Map<String, Object> created = registry.webhookPolicies("library").get(0);
+        await().atMost(Duration.ofSeconds(20)).until(() -> harbor.webhookPolicies("library").size() == 1
+                && harbor.webhookPolicies("team").size() == 2);
+        Map<String, Object> created = harbor.webhookPolicies("library").get(0);
         assertThat(created).containsEntry("name", "dynatrace-connector").containsEntry("enabled", true)
                 .containsEntry("event_types", List.of("SCANNING_COMPLETED", "SCANNING_FAILED", "SCANNING_STOPPED"));
         assertThat(target(created)).containsEntry("address", "https://connector.example.com:8090/harbor/webhook/default")
                 .containsEntry("auth_header", "Bearer first-secret").containsEntry("payload_format", "CloudEvents");
-        assertThat(registry.webhookPolicies("sandbox")).isEmpty();
+        assertThat(harbor.webhookPolicies("sandbox")).isEmpty();
         connector.close();
 
         try (LogCapture logs = new LogCapture()) {
@@ -97,17 +97,17 @@ class WebhookPolicyTest {
             await().atMost(Duration.ofSeconds(20)).until(() -> logs.text().contains("created=0 updated=2 unchanged=0"));
             assertThat(logs.text()).contains("differs in auth_header").doesNotContain("second-secret");
         }
-        assertThat(registry.webhookPolicies("library")).hasSize(1);
-        assertThat(target(registry.webhookPolicies("library").get(0))).containsEntry("auth_header", "Bearer second-secret");
-        assertThat(registry.webhookPolicies("team")).extracting(p -> p.get("name"))
+        assertThat(harbor.webhookPolicies("library")).hasSize(1);
+        assertThat(target(harbor.webhookPolicies("library").get(0))).containsEntry("auth_header", "Bearer second-secret");
+        assertThat(harbor.webhookPolicies("team")).extracting(p -> p.get("name"))
                 .containsExactlyInAnyOrder("siem", "dynatrace-connector");
-        assertThat(target(registry.webhookPolicies("team").stream().filter(p -> p.get("name").equals("siem"))
+        assertThat(target(harbor.webhookPolicies("team").stream().filter(p -> p.get("name").equals("siem"))
                 .findFirst().orElseThrow())).containsEntry("address", "https://siem.example.com");
     }
 
     @Test
     void withoutThePermissionItSaysWhichOneAndTheReceiverStillWorks() throws Exception {
-        registry.policyPermission(false);
+        harbor.policyPermission(false);
         try (LogCapture logs = new LogCapture()) {
             start("apply", "s3cr3t");
             await().atMost(Duration.ofSeconds(20)).until(() -> logs.text().contains("webhook policies not maintained"));
