@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.function.Consumer;
 
 /**
@@ -66,11 +68,19 @@ public final class JsonEvents {
         return event;
     }
 
+    /** The mappers' field names, quoted once: a name is written as bytes, not escaped again for every event. */
+    private static final ConcurrentMap<String, SerializableString> NAMES = new ConcurrentHashMap<>();
+
+    private static SerializableString name(String key) {
+        return NAMES.computeIfAbsent(key, SerializedString::new);
+    }
+
     private record Fields(JsonGenerator g, ByteArrayBuilder out) implements EventFields {
         @Override
         public void text(String key, String value) {
             try {
-                g.writeStringField(key, value);
+                g.writeFieldName(name(key));
+                g.writeString(value);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -82,12 +92,13 @@ public final class JsonEvents {
                 if (value.hasLiteral()) {
                     // copied as it was read, no decoding and encoding again: the generator writes the name and the
                     // colon (an empty raw value), then the literal goes to the buffer behind what it has written
-                    g.writeFieldName(key);
+                    g.writeFieldName(name(key));
                     g.writeRawValue("");
                     g.flush();
                     out.write(value.literal());
                 } else {
-                    g.writeStringField(key, value.text());
+                    g.writeFieldName(name(key));
+                    g.writeString(value.text());
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -97,7 +108,8 @@ public final class JsonEvents {
         @Override
         public void number(String key, double value) {
             try {
-                g.writeNumberField(key, value);
+                g.writeFieldName(name(key));
+                g.writeNumber(value);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -106,7 +118,8 @@ public final class JsonEvents {
         @Override
         public void integer(String key, int value) {
             try {
-                g.writeNumberField(key, value);
+                g.writeFieldName(name(key));
+                g.writeNumber(value);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -115,7 +128,8 @@ public final class JsonEvents {
         @Override
         public void texts(String key, List<String> values) {
             try {
-                g.writeArrayFieldStart(key);
+                g.writeFieldName(name(key));
+                g.writeStartArray();
                 for (String v : values) {
                     g.writeString(v);
                 }

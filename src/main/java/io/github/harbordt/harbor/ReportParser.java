@@ -118,9 +118,29 @@ public final class ReportParser {
         String nvdVector = null;
         Double listScore = null;
         List<String> cwes = List.of();
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
+        // a description is kept as its literal: where it ends is known once the parser has skipped it
+        long literalStart = -1;
+        boolean literalIsDesc = false;
+        for (JsonToken t = p.nextToken(); ; t = p.nextToken()) {
+            if (literalStart >= 0) {
+                JsonString s = JsonString.literal(body, (int) literalStart, literalEnd(body, p.currentTokenLocation().getByteOffset()));
+                if (literalIsDesc) {
+                    desc = s;
+                } else {
+                    description = s;
+                }
+                literalStart = -1;
+            }
+            if (t != JsonToken.FIELD_NAME) {
+                break;
+            }
             String field = p.currentName();
-            p.nextToken();
+            JsonToken value = p.nextToken();
+            if ((field.equals("description") || field.equals("desc")) && value == JsonToken.VALUE_STRING) {
+                literalStart = p.currentTokenLocation().getByteOffset();
+                literalIsDesc = field.equals("desc");
+                continue;
+            }
             switch (field) {
                 case "id" -> id = text(p);
                 case "cve_id" -> cveId = text(p);
@@ -129,8 +149,8 @@ public final class ReportParser {
                 case "fix_version" -> fixVersion = text(p);
                 case "fixed_version" -> fixedVersion = text(p);
                 case "severity" -> severity = text(p);
-                case "description" -> description = literal(p, body);
-                case "desc" -> desc = literal(p, body);
+                case "description" -> description = JsonString.of(text(p));
+                case "desc" -> desc = JsonString.of(text(p));
                 case "cvss_v3_score" -> listScore = positive(p);
                 case "cwe_ids" -> cwes = strings(p);
                 case "preferred_cvss" -> {
@@ -206,11 +226,13 @@ public final class ReportParser {
     }
 
     /** A string kept as its literal (see {@link JsonString}); other scalars as text; null when blank or absent. */
-    private static JsonString literal(JsonParser p, byte[] body) throws IOException {
-        if (p.currentToken() == JsonToken.VALUE_STRING) {
-            return JsonString.literal(body, (int) p.currentTokenLocation().getByteOffset());
+    /** Just after a string's closing quote, from where the next token starts: only white space and a comma lie between. */
+    private static int literalEnd(byte[] body, long nextToken) {
+        int i = (int) nextToken - 1;
+        while (body[i] != '"') {
+            i--;
         }
-        return JsonString.of(text(p));
+        return i + 1;
     }
 
     /** A scalar as text; null for null, blank, an object or an array. */

@@ -30,26 +30,28 @@ public final class JsonString {
     }
 
     /**
-     * The string literal that starts at {@code start} (its opening quote) in {@code json}, or null when its text is
-     * blank, as Harbor's other blank values are absent.
+     * The string literal from {@code start} (its opening quote) to {@code end} (just after its closing quote) in
+     * {@code json}, or null when its text is blank, as Harbor's other blank values are absent.
      */
-    public static JsonString literal(byte[] json, int start) {
-        int end = start + 1;
-        boolean visible = false;
-        while (json[end] != '"') {
-            byte b = json[end];
+    public static JsonString literal(byte[] json, int start, int end) {
+        JsonString s = new JsonString(Arrays.copyOfRange(json, start, end), null);
+        // usually the first character settles it; escapes and other characters may still spell only white space,
+        // which only the decoded text can tell
+        return visible(json, start + 1, end - 1) || !s.text().isBlank() ? s : null;
+    }
+
+    /** Whether a printable ASCII character (other characters' bytes are negative) stands outside any escape. */
+    private static boolean visible(byte[] json, int from, int to) {
+        for (int i = from; i < to; i++) {
+            byte b = json[i];
             if (b == '\\') {
-                // an escape says nothing of blankness here: its letters and hex digits are not its character
-                end += json[end + 1] == 'u' ? 5 : 1;
+                // an escape's letters and hex digits are not its character
+                i += json[i + 1] == 'u' ? 5 : 1;
             } else if (b > ' ') {
-                // a printable ASCII character (bytes of other characters are negative): the text is not blank
-                visible = true;
+                return true;
             }
-            end++;
         }
-        JsonString s = new JsonString(Arrays.copyOfRange(json, start, end + 1), null);
-        // escapes and other characters may still spell only white space: only the decoded text can tell
-        return visible || !s.text().isBlank() ? s : null;
+        return false;
     }
 
     /** The literal, quotes and escapes included: valid JSON as it stands. */
