@@ -53,16 +53,14 @@ public final class JsonEvents {
 
     /** One event: the shared members (from {@link #shared}, or {@link #NONE}) and those {@code writer} writes. */
     public byte[] event(SerializableString shared, Consumer<EventFields> writer) {
-        try {
+        write(() -> {
             generator.writeStartObject();
             // the generator puts no comma before the first member it writes itself: the shared part ends with one
             generator.writeRaw(shared);
             writer.accept(fields);
             generator.writeEndObject();
             generator.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        });
         byte[] event = out.toByteArray();
         out.reset();
         return event;
@@ -75,68 +73,70 @@ public final class JsonEvents {
         return NAMES.computeIfAbsent(key, SerializedString::new);
     }
 
+    /** A write to the generator; its buffer is in memory, so an IOException means a bug, not a peer. */
+    private interface Write {
+        void run() throws IOException;
+    }
+
+    private static void write(Write w) {
+        try {
+            w.run();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private record Fields(JsonGenerator g, ByteArrayBuilder out) implements EventFields {
         @Override
         public void text(String key, String value) {
-            try {
+            write(() -> {
                 g.writeFieldName(name(key));
                 g.writeString(value);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            });
         }
 
         @Override
         public void text(String key, JsonString value) {
-            try {
+            write(() -> {
+                g.writeFieldName(name(key));
                 if (value.hasLiteral()) {
-                    // copied as it was read, no decoding and encoding again: the generator writes the name and the
-                    // colon (an empty raw value), then the literal goes to the buffer behind what it has written
-                    g.writeFieldName(name(key));
+                    // copied as it was read, no decoding and encoding again: an empty raw value makes the generator
+                    // write the colon, then the literal goes to the buffer behind what it has written
                     g.writeRawValue("");
                     g.flush();
                     out.write(value.literal());
                 } else {
-                    g.writeFieldName(name(key));
                     g.writeString(value.text());
                 }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            });
         }
 
         @Override
         public void number(String key, double value) {
-            try {
+            write(() -> {
                 g.writeFieldName(name(key));
                 g.writeNumber(value);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            });
         }
 
         @Override
         public void integer(String key, int value) {
-            try {
+            write(() -> {
                 g.writeFieldName(name(key));
                 g.writeNumber(value);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            });
         }
 
         @Override
         public void texts(String key, List<String> values) {
-            try {
+            write(() -> {
                 g.writeFieldName(name(key));
                 g.writeStartArray();
                 for (String v : values) {
                     g.writeString(v);
                 }
                 g.writeEndArray();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            });
         }
     }
 }

@@ -21,54 +21,29 @@ import java.util.Optional;
  * own mapper. It reads the table Harbor writes to ({@code /auditlog-exts} from 2.13, {@code /audit-logs} before) by
  * id, so rows sharing a second are neither lost nor repeated. The mark lives in memory, as in {@link HarborScanSource}.
  */
-public class HarborAuditLogSource {
+public class HarborAuditLogSource extends HarborSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(HarborAuditLogSource.class);
     /** Dynatrace drops log records stamped more than a day ago: older rows are stamped at ingest. */
     private static final Duration KEEP_TIME = Duration.ofHours(23);
 
-    private String url;
-    private String username = "";
-    private String password = "";
-    private int pageSize = 100;
-    private Duration lookBack = Duration.ofHours(1);
-
-    private HarborReader reader;
     private AuditStream stream;
     private final AuditLogMapper mapper = new AuditLogMapper(Map.of());
     /** The id the next poll starts from; empty until the first row at or after the look-back was located. */
     private Optional<Long> nextId = Optional.empty();
 
-    public void setUrl(String url) {
-        this.url = url;
-    }
-
-    public void setUsername(String username) {
-        this.username = username;
-    }
-
-    public void setPassword(String password) {
-        this.password = password;
-    }
-
-    public void setPageSize(int pageSize) {
-        this.pageSize = Math.max(1, Math.min(pageSize, 100));
-    }
-
-    /** An ISO-8601 duration ({@code PT1H}): how far back the first poll reaches. */
-    public void setLookBack(String lookBack) {
-        this.lookBack = Duration.parse(lookBack);
+    public HarborAuditLogSource() {
+        super(Duration.ofHours(1));
     }
 
     public synchronized List<Map<String, Object>> poll() throws IOException, InterruptedException {
-        if (reader == null) {
-            reader = new HarborReader(url, username, password, pageSize);
-        }
+        HarborReader reader = reader();
+        int pageSize = pageSize();
         if (stream == null) {
             stream = AuditStream.current(reader.version().hasAuditLogExts());
         }
         if (nextId.isEmpty()) {
-            JsonNode first = reader.get(reader.urls().auditFirstAt(stream.path(), Instant.now().minus(lookBack))).body();
+            JsonNode first = reader.get(reader.urls().auditFirstAt(stream.path(), Instant.now().minus(lookBack()))).body();
             if (first.isEmpty()) {
                 return List.of();
             }

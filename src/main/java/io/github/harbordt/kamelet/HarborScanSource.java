@@ -28,47 +28,23 @@ import java.util.Set;
  * memory: a restart reads the look-back window again. The connector itself keeps the mark, the ledger and the outbox
  * in its state database; this source is for Camel applications that bring their own guarantees.
  */
-public class HarborScanSource {
+public class HarborScanSource extends HarborSource {
 
-    private String url;
-    private String username = "";
-    private String password = "";
-    private int pageSize = 100;
-    private Duration lookBack = Duration.ofHours(24);
-
-    private HarborReader reader;
     private final SecurityEventMapper mapper = new SecurityEventMapper(Map.of());
     /** Scans end at whole seconds: those already sent at the mark's second are told apart by their report id. */
     private Instant mark;
     private final Set<String> sentAtMark = new HashSet<>();
 
-    public void setUrl(String url) {
-        this.url = url;
-    }
-
-    public void setUsername(String username) {
-        this.username = username;
-    }
-
-    public void setPassword(String password) {
-        this.password = password;
-    }
-
-    public void setPageSize(int pageSize) {
-        this.pageSize = Math.max(1, Math.min(pageSize, 100));
-    }
-
-    /** An ISO-8601 duration ({@code PT24H}): how far back the first poll reaches. */
-    public void setLookBack(String lookBack) {
-        this.lookBack = Duration.parse(lookBack);
+    public HarborScanSource() {
+        super(Duration.ofHours(24));
     }
 
     /** The events of every scan that finished since the last poll; the mark moves only when the whole crawl succeeded. */
     public synchronized List<Map<String, Object>> poll() throws IOException, InterruptedException {
-        if (reader == null) {
-            reader = new HarborReader(url, username, password, pageSize);
-            mark = Instant.now().minus(lookBack);
+        if (readerOrNull() == null) {
+            mark = Instant.now().minus(lookBack());
         }
+        HarborReader reader = reader();
         HarborUrls urls = reader.urls();
         HarborVersion version = reader.version();
         ArtifactSelector selector = new ArtifactSelector(reader.registry(), new NameFilter("", ""));
@@ -120,7 +96,7 @@ public class HarborScanSource {
     private List<Map<String, Object>> eventsOf(ScannedArtifact artifact, HarborUrls urls) throws IOException, InterruptedException {
         ReportParser.Report report;
         try {
-            report = reader.report(urls.report(artifact.projectName(), artifact.repository(), artifact.digest()));
+            report = reader().report(urls.report(artifact.projectName(), artifact.repository(), artifact.digest()));
         } catch (HarborNotFoundException gone) {
             return List.of();
         }
