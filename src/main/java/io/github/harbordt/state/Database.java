@@ -125,8 +125,6 @@ public final class Database implements AutoCloseable {
                             + "workloads VARCHAR(4000), stages VARCHAR(1000), first_seen TIMESTAMP NOT NULL, "
                             + "last_seen TIMESTAMP NOT NULL, PRIMARY KEY (group_key, digest))",
                     "CREATE INDEX IF NOT EXISTS sighting_image_digest ON sighting_image (digest)",
-                    // when the newest scans of its images all stopped reporting it (latest-scan truth); null while current
-                    "ALTER TABLE sighting_group ADD COLUMN IF NOT EXISTS resolved_at TIMESTAMP",
                     "CREATE INDEX IF NOT EXISTS sighting_group_first_seen ON sighting_group (first_seen)",
                     "CREATE INDEX IF NOT EXISTS sighting_group_last_seen ON sighting_group (last_seen)",
                     "CREATE TABLE IF NOT EXISTS notification (group_key VARCHAR(64) NOT NULL, channel VARCHAR(100) NOT NULL, "
@@ -135,9 +133,26 @@ public final class Database implements AutoCloseable {
                             + "PRIMARY KEY (group_key, channel))")) {
                 s.execute(ddl);
             }
+            addResolvedAt(c, s);
         } catch (SQLException e) {
             throw failure("create the connector's tables", e);
         }
+    }
+
+    /**
+     * {@code sighting_group.resolved_at} (latest-scan truth; null while a group is current) is newer than the table:
+     * added to an older state, and only then, so a read-only state of the current shape still reaches the write probe.
+     */
+    private static void addResolvedAt(Connection c, Statement s) throws SQLException {
+        try (ResultSet columns = c.getMetaData().getColumns(null, c.getSchema(), null, null)) {
+            while (columns.next()) {
+                if (columns.getString("TABLE_NAME").equalsIgnoreCase("sighting_group")
+                        && columns.getString("COLUMN_NAME").equalsIgnoreCase("resolved_at")) {
+                    return;
+                }
+            }
+        }
+        s.execute("ALTER TABLE sighting_group ADD COLUMN resolved_at TIMESTAMP");
     }
 
     /**
