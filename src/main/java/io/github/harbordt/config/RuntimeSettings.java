@@ -25,8 +25,12 @@ public record RuntimeSettings(List<Cluster> clusters, Duration refreshInterval, 
                           StageRules stages, int pageSize, Duration requestTimeout, DynatraceQuery dynatrace) {
     }
 
-    /** {@code runtime.<name>.dynatrace-*}: the platform address and token, the query and its row limit. */
-    public record DynatraceQuery(String url, String token, String query, int maxRows) {
+    /**
+     * {@code runtime.<name>.dynatrace-*}: the platform address, a platform token or an OAuth client, the query and its
+     * row limit.
+     */
+    public record DynatraceQuery(String url, String token, String clientId, String clientSecret, String tokenUrl,
+                                 String query, int maxRows) {
         @Override
         public String toString() {
             return "DynatraceQuery[" + url + "]";
@@ -60,12 +64,17 @@ public record RuntimeSettings(List<Cluster> clusters, Duration refreshInterval, 
             throw new IllegalArgumentException("runtime." + name + ".source must be kubernetes or dynatrace; was " + source);
         }
         String url = c.string("dynatrace-url").replaceAll("/+$", "");
-        if (!url.matches("(?i)https?://[^/]+.*") || c.string("dynatrace-token").isEmpty()) {
+        boolean oauth = !c.string("dynatrace-oauth-client-id").isEmpty();
+        if (!url.matches("(?i)https?://[^/]+.*") || c.string("dynatrace-token").isEmpty() && !oauth
+                || oauth && c.string("dynatrace-oauth-client-secret").isEmpty()) {
             throw new IllegalArgumentException("runtime." + name + ".source=dynatrace needs runtime." + name
-                    + ".dynatrace-url (DT_PLATFORM_URL, e.g. https://abc12345.apps.dynatrace.com) and runtime." + name
-                    + ".dynatrace-token (DT_PLATFORM_TOKEN, a platform token with scope storage:entities:read)");
+                    + ".dynatrace-url (DT_PLATFORM_URL, e.g. https://abc12345.apps.dynatrace.com) and either runtime." + name
+                    + ".dynatrace-token (DT_PLATFORM_TOKEN, a platform token with scope storage:entities:read) or runtime."
+                    + name + ".dynatrace-oauth-client-id and -client-secret (DT_OAUTH_CLIENT_ID, DT_OAUTH_CLIENT_SECRET)");
         }
-        return new DynatraceQuery(url, c.string("dynatrace-token"), c.string("dynatrace-query"), c.integer("dynatrace-max-rows"));
+        return new DynatraceQuery(url, c.string("dynatrace-token"), c.string("dynatrace-oauth-client-id"),
+                c.string("dynatrace-oauth-client-secret"), c.string("dynatrace-oauth-token-url"), c.string("dynatrace-query"),
+                c.integer("dynatrace-max-rows"));
     }
 
     public boolean enabled() {

@@ -21,8 +21,8 @@ import java.util.Map;
  * The running containers OneAgent reports, from Dynatrace's Grail query API ({@code runtime.<name>.source=dynatrace}):
  * the configured DQL is started with {@code query:execute} and, while Grail still works on it, followed with
  * {@code query:poll}; each row (digest, status, and where it runs) becomes a running container of the inventory, so
- * hosts with OneAgent and no Kubernetes access give runtime context too. A failure names the setting to fix; the
- * platform token never appears in it.
+ * hosts with OneAgent and no Kubernetes access give runtime context too. It authenticates with a platform token or an
+ * OAuth client's access token. A failure names the setting to fix; no token or secret ever appears in it.
  */
 public final class DynatraceQuerySource implements InventorySource {
 
@@ -37,6 +37,9 @@ public final class DynatraceQuerySource implements InventorySource {
     private final Duration timeout;
     private final HttpClient http;
     private final ObjectMapper json = new ObjectMapper();
+    /** The OAuth client's access token and when to fetch the next one; unused with a platform token. */
+    private String accessToken;
+    private long refreshAtNanos;
 
     public DynatraceQuerySource(RuntimeSettings.Cluster cluster) {
         this.cluster = cluster.name();
@@ -108,7 +111,7 @@ public final class DynatraceQuerySource implements InventorySource {
         HttpResponse<byte[]> response;
         try {
             response = http.send(request.timeout(timeout.plusMillis(WAIT_MILLIS))
-                    .header("Authorization", "Bearer " + settings.token()).header("Accept", "application/json").build(),
+                    .header("Authorization", "Bearer " + bearer()).header("Accept", "application/json").build(),
                     HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw new IOException("runtime." + cluster + ": Dynatrace at " + settings.url() + " is unreachable (" + e
@@ -123,13 +126,44 @@ public final class DynatraceQuerySource implements InventorySource {
             case 400 -> throw new IOException(where + ": the query was refused (" + message + "); check runtime."
                     + cluster + ".dynatrace-query");
             case 401 -> throw new IOException(where + ": the token was not accepted; set runtime." + cluster
-                    + ".dynatrace-token (DT_PLATFORM_TOKEN) to a platform token");
+                    + ".dynatrace-token (DT_PLATFORM_TOKEN) to a platform token, or the OAuth client settings");
             case 403 -> throw new IOException(where + ": the token lacks a permission (" + message + "); give it "
                     + "storage:entities:read");
             case 404, 410 -> throw new IOException(where + ": no such endpoint or query (" + message + "); check runtime."
                     + cluster + ".dynatrace-url (DT_PLATFORM_URL, e.g. https://abc12345.apps.dynatrace.com)");
             default -> throw new IOException(where + " (" + message + "); tried again at the next refresh");
         };
+    }
+
+    /** The platform token, or the OAuth client's access token, fetched again a minute before it expires. */
+    private String bearer() throws IOException, InterruptedException {
+        if (settings.clientId().isEmpty()) {
+            return settings.token();
+        }
+        if (accessToken == null || System.nanoTime() > refreshAtNanos) {
+            String form = "grant_type=client_credentials&client_id=" + URLEncoder.encode(settings.clientId(), StandardCharsets.UTF_8)
+                    + "&client_secret=" + URLEncoder.encode(settings.clientSecret(), StandardCharsets.UTF_8)
+                    + "&scope=" + URLEncoder.encode("storage:entities:read", StandardCharsets.UTF_8);
+            HttpResponse<byte[]> response;
+            try {
+                response = http.send(HttpRequest.newBuilder(URI.create(settings.tokenUrl())).timeout(timeout)
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            } catch (IOException e) {
+                throw new IOException("runtime." + cluster + ": the OAuth token URL " + settings.tokenUrl()
+                        + " is unreachable (" + e + "): check runtime." + cluster + ".dynatrace-oauth-token-url", e);
+            }
+            JsonNode body = readOrText(response.body());
+            if (response.statusCode() != 200 || !body.hasNonNull("access_token")) {
+                throw new IOException("runtime." + cluster + ": the OAuth token URL answered " + response.statusCode()
+                        + " (" + body.path("error").asText("") + "): check runtime." + cluster
+                        + ".dynatrace-oauth-client-id and -client-secret (DT_OAUTH_CLIENT_ID, DT_OAUTH_CLIENT_SECRET)");
+            }
+            accessToken = body.get("access_token").asText();
+            long seconds = Math.max(0, body.path("expires_in").asLong(300) - 60);
+            refreshAtNanos = System.nanoTime() + seconds * 1_000_000_000L;
+        }
+        return accessToken;
     }
 
     private JsonNode readOrText(byte[] body) {

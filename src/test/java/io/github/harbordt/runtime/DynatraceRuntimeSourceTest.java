@@ -70,11 +70,14 @@ class DynatraceRuntimeSourceTest {
     }
 
     private void start() throws Exception {
-        Map<String, String> p = new HashMap<>();
+        start(Map.of("runtime.oneagent.dynatrace-token", PLATFORM_TOKEN));
+    }
+
+    private void start(Map<String, String> credentials) throws Exception {
+        Map<String, String> p = new HashMap<>(credentials);
         p.put("runtime.clusters", "oneagent");
         p.put("runtime.oneagent.source", "dynatrace");
         p.put("runtime.oneagent.dynatrace-url", grail.url());
-        p.put("runtime.oneagent.dynatrace-token", PLATFORM_TOKEN);
         p.put("runtime.namespace-stages", "prod-*=production,staging-*=staging");
         connector = peers.connector(data, harbor.url(), dynatrace.url(), p);
     }
@@ -132,5 +135,34 @@ class DynatraceRuntimeSourceTest {
             assertThat(logs.text()).contains("the query was refused (PARSE_ERROR: unknown command 'fetchh')")
                     .contains("runtime.oneagent.dynatrace-query");
         }
+    }
+
+    @Test
+    void anOAuthClientGetsItsAccessTokenFromTheTokenUrlAndAWrongSecretIsNamedNotShown() throws Exception {
+        grail.records(List.of(row(digest(1), "running", "eu-1", "prod-shop", "api", "production")));
+        grail.oauthClient("dt0s02.CLIENT", "dt0s02.CLIENT.SECRETPART");
+        try (LogCapture logs = new LogCapture()) {
+            start(Map.of("runtime.oneagent.dynatrace-oauth-client-id", "dt0s02.CLIENT",
+                    "runtime.oneagent.dynatrace-oauth-client-secret", "dt0s02.CLIENT.SECRETPART",
+                    "runtime.oneagent.dynatrace-oauth-token-url", grail.tokenUrl()));
+            assertThat(connector.runCycle()).isEqualTo(CycleResult.DELIVERED);
+            assertThat(logs.text()).doesNotContain("SECRETPART").doesNotContain(PLATFORM_TOKEN);
+        }
+        assertThat(grail.tokenRequests()).isEqualTo(1);
+        assertThat(scans().get(digest(1)).get("runtime.status").asText()).isEqualTo("RUNNING");
+    }
+
+    @Test
+    void aRefusedOAuthClientNamesItsSettings() throws Exception {
+        grail.oauthClient("dt0s02.CLIENT", "right");
+        try (LogCapture logs = new LogCapture()) {
+            start(Map.of("runtime.oneagent.dynatrace-oauth-client-id", "dt0s02.CLIENT",
+                    "runtime.oneagent.dynatrace-oauth-client-secret", "wrong-SECRETPART",
+                    "runtime.oneagent.dynatrace-oauth-token-url", grail.tokenUrl()));
+            connector.runCycle();
+            assertThat(logs.text()).contains("the OAuth token URL answered 400 (invalid_client)")
+                    .contains("runtime.oneagent.dynatrace-oauth-client-id and -client-secret").doesNotContain("SECRETPART");
+        }
+        assertThat(scans().values()).allSatisfy(s -> assertThat(s.get("runtime.status").asText()).isEqualTo("UNKNOWN"));
     }
 }

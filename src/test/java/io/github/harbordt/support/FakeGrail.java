@@ -32,12 +32,30 @@ public final class FakeGrail implements AutoCloseable {
     private volatile int pollsBeforeResult;
     private final AtomicInteger pollsLeft = new AtomicInteger();
     private volatile JsonNode lastQuery;
+    private volatile String clientId;
+    private volatile String clientSecret;
+    private final AtomicInteger tokenRequests = new AtomicInteger();
 
     public FakeGrail(String token) throws IOException {
         this.token = token;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
         server.createContext("/platform/storage/query/v1/", this::handle);
+        server.createContext("/sso/oauth2/token", this::token);
         server.start();
+    }
+
+    /** The OAuth client whose client-credentials grant gets the accepted token as its access token. */
+    public void oauthClient(String id, String secret) {
+        this.clientId = id;
+        this.clientSecret = secret;
+    }
+
+    public String tokenUrl() {
+        return url() + "/sso/oauth2/token";
+    }
+
+    public int tokenRequests() {
+        return tokenRequests.get();
     }
 
     public String url() {
@@ -99,6 +117,26 @@ public final class FakeGrail implements AutoCloseable {
                 }
             } else {
                 send(ex, 404, error(404, "Not found"));
+            }
+        }
+    }
+
+    /** Dynatrace SSO's client-credentials grant, form-encoded. */
+    private void token(HttpExchange ex) throws IOException {
+        try (ex) {
+            tokenRequests.incrementAndGet();
+            Map<String, String> form = new java.util.HashMap<>();
+            for (String pair : new String(ex.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("&")) {
+                String[] kv = pair.split("=", 2);
+                form.put(java.net.URLDecoder.decode(kv[0], java.nio.charset.StandardCharsets.UTF_8),
+                        kv.length < 2 ? "" : java.net.URLDecoder.decode(kv[1], java.nio.charset.StandardCharsets.UTF_8));
+            }
+            if (!"client_credentials".equals(form.get("grant_type")) || clientId == null
+                    || !clientId.equals(form.get("client_id")) || !clientSecret.equals(form.get("client_secret"))) {
+                send(ex, 400, Map.of("error", "invalid_client", "error_description", "client authentication failed"));
+            } else {
+                send(ex, 200, Map.of("access_token", token, "token_type", "Bearer", "expires_in", 300,
+                        "scope", form.getOrDefault("scope", "")));
             }
         }
     }
