@@ -100,6 +100,10 @@ public class Notifications {
 
     /** After a crawl: every image it listed is still there, so are its findings; their runtime is refreshed too. */
     public void cycleDone(Map<String, String> scannedImages) throws InterruptedException {
+        if (!runtimes.enabled() && !settings.rules().counts(null)) {
+            // no finding can count without runtime context: the memory stays empty, nothing to refresh or forget
+            return;
+        }
         if (!settings.enabled()) {
             // no daily decision forgets old groups then: the cycle does, for the funnel's memory
             store.forgetBefore(clock.instant().minus(settings.rules().retention()));
