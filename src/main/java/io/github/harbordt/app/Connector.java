@@ -1,6 +1,7 @@
 package io.github.harbordt.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.harbordt.config.ClusterSettings;
 import io.github.harbordt.config.DynatraceSettings;
 import io.github.harbordt.config.HarborInstance;
 import io.github.harbordt.config.NotificationSettings;
@@ -38,6 +39,7 @@ import io.github.harbordt.state.Database;
 import io.github.harbordt.state.DeadLetterStore;
 import io.github.harbordt.state.OutboxStore;
 import io.github.harbordt.state.PendingArtifactStore;
+import io.github.harbordt.state.Replicas;
 import io.github.harbordt.state.SightingStore;
 import io.github.harbordt.state.StateStore;
 import io.github.harbordt.webhook.WebhookHttp;
@@ -49,18 +51,23 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.component.http.HttpComponent;
+import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.processor.aggregate.DefaultAggregateController;
 import org.apache.camel.spi.ThreadPoolProfile;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.slf4j.Logger;
+import org.quartz.utils.ConnectionProvider;
+import org.quartz.utils.DBConnectionManager;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -68,6 +75,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
+import javax.sql.DataSource;
 
 /**
  * Assembles the connector into a CamelContext from its settings: state database, stores, Harbor instances (or the
@@ -80,6 +88,8 @@ public final class Connector {
 
     private final Map<String, HarborInstance> instances;
     private final Database database;
+    private final ClusterSettings cluster;
+    private final Replicas replicas;
     private final StateStore state;
     private final DeadLetterStore deadLetters;
     private final DeliveryLedger ledger;
@@ -110,7 +120,10 @@ public final class Connector {
         this.dynatrace = DynatraceSettings.load(s, dataDir);
         this.database = new Database(s.optional("state.jdbc-url").orElse("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("connector")),
                 s.string("state.username"), s.string("state.password"));
-        this.state = new StateStore(database);
+        this.cluster = ClusterSettings.load(s);
+        this.replicas = new Replicas(database, cluster.shared(database.postgres()), cluster.takeoverAfter());
+        replicas.start(cluster.heartbeatInterval());
+        this.state = new StateStore(database, replicas);
         this.deadLetters = new DeadLetterStore(database);
         this.ledger = new DeliveryLedger(state);
         this.webhooks = WebhookSettings.load(s);
@@ -126,13 +139,13 @@ public final class Connector {
             LOG.warn("Notifications need runtime context (notifications.require-running/-production), but no cluster is "
                     + "configured (runtime.clusters): nothing will be notified until one is, or both are set to false");
         }
-        this.notifications = new Notifications(new SightingStore(database), notifying, runtimes, json, clock);
+        this.notifications = new Notifications(new SightingStore(database, replicas), notifying, runtimes, json, clock);
         DefaultAggregateController auditBatcher = new DefaultAggregateController();
         this.pendingArtifacts = new PendingArtifactStore(database);
         this.cycles = new ScanCycles(instances, state, ledger, batcher, dynatrace,
                 s.duration("state.delivered-scan-retention"), runtimes.aliases(), pendingArtifacts, clock);
         this.outboxSettings = OutboxSettings.load(s);
-        this.outbox = new Outbox(new OutboxStore(database), deadLetters, outboxSettings, json, clock);
+        this.outbox = new Outbox(new OutboxStore(database, replicas), deadLetters, outboxSettings, json, clock);
         this.audits = new AuditCycles(instances, state, deadLetters, ledger, auditBatcher, dynatrace,
                 new AuditLogMapper(dynatrace.extraAttributes()), outbox, json, clock);
 
@@ -162,6 +175,7 @@ public final class Connector {
             @Override
             protected void doStop() {
                 runtimes.close();
+                replicas.close();
                 database.close();
                 if (demo != null) {
                     demo.close();
@@ -180,6 +194,9 @@ public final class Connector {
      * off, the audit-log read ({@code harbor-<id>-audit}); the daily notification decision.
      */
     public void schedule(CamelContext ctx) throws Exception {
+        if (replicas.shared()) {
+            shareSchedules(ctx);
+        }
         ctx.addRoutes(DeliveryRoutes.drainSchedule(outboxSettings.checkInterval()));
         if (notifications.settings().enabled()) {
             ctx.addRoutes(NotificationRoutes.schedule(notifications.settings().cron()));
@@ -190,6 +207,48 @@ public final class Connector {
                 schedule(ctx, instance, "audit", instance.audit().quartzSchedule(), AuditRoutes.AUDIT_CYCLE);
             }
         }
+    }
+
+    /**
+     * Quartz's clustered JDBC job store on the state database: every replica registers the same triggers, and each
+     * firing runs on one of them; {@code stateful} schedules never overlap across replicas either, and the schedules
+     * of a replica that stops checking in are recovered by the others. Only service mode schedules, so a {@code once}
+     * run never takes a firing it has no route for.
+     */
+    private void shareSchedules(CamelContext ctx) {
+        String dataSource = "connector-state";
+        DataSource pool = database.dataSource();
+        DBConnectionManager.getInstance().addConnectionProvider(dataSource, new ConnectionProvider() {
+            @Override
+            public Connection getConnection() throws SQLException {
+                return pool.getConnection();
+            }
+
+            @Override
+            public void shutdown() {
+                // the pool is the state database's, closed with it
+            }
+
+            @Override
+            public void initialize() {
+                // the pool is open already
+            }
+        });
+        Map<String, Object> quartz = new LinkedHashMap<>();
+        // one scheduler name for all replicas: the name is the cluster's, the id the replica's
+        quartz.put("org.quartz.scheduler.instanceName", "harbor-dynatrace-connector");
+        quartz.put("org.quartz.scheduler.instanceId", replicas.id());
+        quartz.put("org.quartz.threadPool.threadCount", String.valueOf(Math.max(4, 3 * instances.size() + 1)));
+        quartz.put("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
+        quartz.put("org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
+        quartz.put("org.quartz.jobStore.dataSource", dataSource);
+        quartz.put("org.quartz.jobStore.isClustered", "true");
+        quartz.put("org.quartz.jobStore.clusterCheckinInterval", String.valueOf(cluster.heartbeatInterval().toMillis()));
+        quartz.put("org.quartz.jobStore.acquireTriggersWithinLock", "true");
+        QuartzComponent component = ctx.getComponent("quartz", QuartzComponent.class);
+        component.setPrefixInstanceName(false);
+        component.setProperties(quartz);
+        LOG.info("Schedules shared through Quartz's clustered job store: replica {}", replicas.id());
     }
 
     /** Adds the Quartz route {@code harbor-<id>-<task>} that sends the instance's id to {@code target}. */

@@ -79,11 +79,14 @@ public class Outbox {
     /**
      * Sends the due entries of the instance (null: of every instance) through {@code deliver}, oldest first, and stops
      * at the first one Dynatrace still does not take: the others would meet the same outage. Entries older than the
-     * maximum age go to the dead-letter store instead.
+     * maximum age go to the dead-letter store instead. An entry another replica is sending is left to it.
      */
     public void drain(String instanceId, ProducerTemplate deliver, String endpoint) {
         Instant now = clock.instant();
         for (OutboxEntry entry : store.due(instanceId, now, PASS)) {
+            if (!store.claim(entry.id(), now)) {
+                continue;
+            }
             if (entry.createdAt().isBefore(now.minus(settings.maxAge()))) {
                 long id = deadLetters.save(entry.instanceId(), entry.sink(), "not accepted by Dynatrace within "
                         + "dynatrace.outbox.max-age (" + settings.maxAge() + ") after " + entry.attempts() + " attempts; last: "

@@ -47,7 +47,10 @@ public class NotificationRoutes extends RouteBuilder {
                 .setBody(method(notifications, "pending"))
                 .split(body())
                     .setProperty(ExchangeNames.NOTIFICATION, body())
-                    .to("direct:notification-send")
+                    // replicas on one database list the same pending notifications: each is sent by one
+                    .filter(method(notifications, "claim"))
+                        .to("direct:notification-send")
+                    .end()
                 .end();
 
         from("direct:notification-send").routeId("notification-send")

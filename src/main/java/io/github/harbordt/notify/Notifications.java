@@ -123,7 +123,7 @@ public class Notifications {
         for (SightedGroup group : store.unnotifiedSince(now.minus(settings.rules().newWithin()))) {
             List<SightedGroup.Image> affected = settings.rules().affected(group);
             if (!affected.isEmpty()) {
-                store.createNotifications(group.groupKey(), settings.channels(),
+                store.createNotifications(group.groupKey(), SightingStore.Kind.NEW, settings.channels(),
                         json.writeValueAsString(NotificationMessage.of(group, affected, now, settings.dynatraceUi())), now);
                 created++;
             }
@@ -163,8 +163,13 @@ public class Notifications {
         }
     }
 
+    /** Whether this replica sends the notification: another one may be sending it, or have sent it since it was listed. */
+    public boolean claim(@ExchangeProperty(ExchangeNames.NOTIFICATION) SightingStore.Notification n) {
+        return store.claim(n);
+    }
+
     public void sent(@ExchangeProperty(ExchangeNames.NOTIFICATION) SightingStore.Notification n) {
-        store.sent(n.groupKey(), n.channel(), clock.instant());
+        store.sent(n, clock.instant());
     }
 
     /** The channel failed after its retries: tried again at the next run, until notifications.max-attempts. */
@@ -172,9 +177,9 @@ public class Notifications {
                        @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception e) {
         String group = n.groupKey();
         String channel = n.channel();
-        int attempts = store.notification(group, channel).map(SightingStore.Notification::attempts).orElse(0) + 1;
+        int attempts = store.notification(group, channel, n.kind()).map(SightingStore.Notification::attempts).orElse(0) + 1;
         boolean dead = attempts >= settings.maxAttempts();
-        store.failed(group, channel, String.valueOf(e == null ? null : e.getMessage()), dead);
+        store.failed(n, String.valueOf(e == null ? null : e.getMessage()), dead);
         LOG.warn("Notification {} to channel '{}' failed (attempt {} of {}){}: {}", group.substring(0, 12), channel,
                 attempts, settings.maxAttempts(), dead ? ", given up (state DEAD)" : ", tried again at the next run",
                 e == null ? "" : e.getMessage());

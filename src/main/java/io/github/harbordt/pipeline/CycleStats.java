@@ -20,6 +20,8 @@ public final class CycleStats {
     public final AtomicLong deadLettered = new AtomicLong();
     /** Scanned artifacts whose report could not be read this cycle, kept pending for the next ones. */
     public final AtomicLong keptPending = new AtomicLong();
+    /** Scans another replica was delivering: they settle there, so this cycle keeps its watermark. */
+    public final AtomicLong scansElsewhere = new AtomicLong();
     /** Records Dynatrace could not take for a while, kept in the outbox for a later attempt. */
     public final AtomicLong queued = new AtomicLong();
     public final AtomicLong rejected = new AtomicLong();
@@ -74,7 +76,7 @@ public final class CycleStats {
 
     public String summary() {
         return "artifacts_seen=" + artifactsSeen + " scans_new=" + scansNew + " scans_already_delivered="
-                + scansAlreadyDelivered + " " + skips() + " kept_pending=" + keptPending + " findings=" + findings + " below_min_severity=" + belowMinSeverity
+                + scansAlreadyDelivered + " " + skips() + " kept_pending=" + keptPending + " scans_on_other_replica=" + scansElsewhere + " findings=" + findings + " below_min_severity=" + belowMinSeverity
                 + " filtered_by_runtime=" + filteredByRuntime + " batches=" + batches + " bytes=" + bytes
                 + " dead_lettered=" + deadLettered + " queued_for_retry=" + queued + " rejected_records=" + rejected
                 + " harbor_requests=" + harborRequests + " " + funnel() + " resolved_groups=" + groupsResolved;
@@ -96,9 +98,9 @@ public final class CycleStats {
 
     /** A webhook's check: its events join the instance's batches, so batches and bytes are the crawl line's. */
     public String webhookSummary() {
-        return "scans_new=" + scansNew + " scans_already_delivered=" + scansAlreadyDelivered + " findings=" + findings
-                + " below_min_severity=" + belowMinSeverity + " filtered_by_runtime=" + filteredByRuntime
-                + " rejected_records=" + rejected + " harbor_requests=" + harborRequests + " " + funnel();
+        return "scans_new=" + scansNew + " scans_already_delivered=" + scansAlreadyDelivered + " scans_on_other_replica="
+                + scansElsewhere + " findings=" + findings + " below_min_severity=" + belowMinSeverity
+                + " filtered_by_runtime=" + filteredByRuntime + " rejected_records=" + rejected + " harbor_requests=" + harborRequests + " " + funnel();
     }
 
     public String auditSummary() {

@@ -73,23 +73,38 @@ public class DeliveryLedger implements DeliveryOutcomes {
         }
     }
 
+    /** What {@link #open} found. */
+    public enum Opened {
+        /** Registered: this process sends the scan. */
+        OPENED,
+        /** Delivered already, or on its way from this process. */
+        KNOWN,
+        /** On its way from another replica that is alive: not ours to send, and not settled yet either. */
+        ELSEWHERE
+    }
+
     /**
-     * Registers the events of a scan, which is marked delivered when the last of them settled; false (nothing
-     * registered) when the scan is already on its way or delivered. The crawl and the webhooks may meet the same scan
-     * at the same time: only the first one through here sends it.
+     * Registers the events of a scan, which is marked delivered when the last of them settled. The crawl and the
+     * webhooks, of this process or of replicas on one database, may meet the same scan at the same time: only the
+     * first one through here sends it.
      */
-    public boolean open(String instanceId, ScanRef scan, int events) {
+    public Opened open(String instanceId, ScanRef scan, int events) {
         Stream s = of(instanceId, Sink.SECURITY_EVENTS);
         if (s.openScans.putIfAbsent(scan, new AtomicInteger(events)) != null) {
-            return false;
+            return Opened.KNOWN;
         }
         // settle() marks a scan delivered before it forgets it, so a scan missing above is either new or marked
-        if (store.isDelivered(scan)) {
+        Opened opened = store.isDelivered(scan) ? Opened.KNOWN : switch (store.claim(scan)) {
+            case OURS -> Opened.OPENED;
+            case DELIVERED -> Opened.KNOWN;
+            case ELSEWHERE -> Opened.ELSEWHERE;
+        };
+        if (opened != Opened.OPENED) {
             s.openScans.remove(scan);
-            return false;
+            return opened;
         }
         expect(instanceId, Sink.SECURITY_EVENTS, events);
-        return true;
+        return opened;
     }
 
     /** Whether the scan is delivered or on its way: no need to read its report again. */
@@ -187,6 +202,8 @@ public class DeliveryLedger implements DeliveryOutcomes {
                 if (open != null && open.addAndGet(-run) == 0) {
                     if (progress && s.haltReason == null && s.stateFailure == null) {
                         record(s, () -> store.markDelivered(scan));
+                    } else {
+                        record(s, () -> store.release(scan));
                     }
                     s.openScans.remove(scan);
                 }

@@ -282,6 +282,11 @@ public class ScanCycles {
             LOG.error("Harbor '{}' cycle failed, watermark kept, next cycle retries: {} scanned artifact(s) could not be "
                     + "read: {}; {} seconds={}", id, cycle.unreadable().size(), String.join("; ", cycle.unreadable()),
                     cycle.stats().summary(), String.format("%.1f", cycle.seconds()));
+        } else if (settled && cycle.stats().scansElsewhere.get() > 0) {
+            result = CycleResult.settled(cycle.stats());
+            LOG.info("Harbor '{}' cycle {}, watermark kept: {} scan(s) on their way from another replica are read again "
+                    + "next cycle: {} seconds={}", id, result.name().toLowerCase(), cycle.stats().scansElsewhere,
+                    cycle.stats().summary(), String.format("%.1f", cycle.seconds()));
         } else if (settled) {
             store.saveWatermark(id, StateStore.SCANS, cycle.harborNow().toString());
             store.forgetDeliveredBefore(id, clock.instant().minus(deliveredScanRetention));

@@ -91,9 +91,11 @@ public class ScanEventsProcessor implements Processor {
                 events.add(new OutboundEvent(json.event(shared, e -> mapper.finding(scanned, v, e)), scan));
             }
         }
-        if (!ledger.open(instanceId, scan, events.size())) {
-            // the crawl and a webhook (or two webhooks) met the same scan: the other one sends it
-            cycle.stats().scansAlreadyDelivered.incrementAndGet();
+        DeliveryLedger.Opened opened = ledger.open(instanceId, scan, events.size());
+        if (opened != DeliveryLedger.Opened.OPENED) {
+            // the crawl and a webhook (or two webhooks, here or on another replica) met the same scan: the other sends it
+            (opened == DeliveryLedger.Opened.KNOWN ? cycle.stats().scansAlreadyDelivered : cycle.stats().scansElsewhere)
+                    .incrementAndGet();
             exchange.getMessage().setBody(List.of());
             return;
         }

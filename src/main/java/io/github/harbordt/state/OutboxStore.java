@@ -18,10 +18,33 @@ public class OutboxStore {
 
     private final Database database;
     private final DataSource dataSource;
+    private final Replicas replicas;
 
-    public OutboxStore(Database database) {
+    public OutboxStore(Database database, Replicas replicas) {
         this.database = database;
         this.dataSource = database.dataSource();
+        this.replicas = replicas;
+    }
+
+    /**
+     * Takes the entry for this replica's next attempt: false when another live replica has it, or when it was sent
+     * or rescheduled since it was listed (replicas drain one outbox). Unshared, always true.
+     */
+    public boolean claim(long id, Instant now) {
+        if (!replicas.shared()) {
+            return true;
+        }
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE outbox SET claimed_by = ? WHERE id = ? AND next_attempt_at <= ? "
+                     + "AND " + replicas.claimable("claimed_by"))) {
+            ps.setString(1, replicas.id());
+            ps.setLong(2, id);
+            ps.setTimestamp(3, Timestamp.from(now));
+            ps.setString(4, replicas.id());
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw database.failure("claim outbox entry " + id, e);
+        }
     }
 
     public void add(String instanceId, String sink, int records, String payload, String error, Instant nextAttempt) {
@@ -79,7 +102,7 @@ public class OutboxStore {
     public void retryLater(long id, int attempts, Instant nextAttempt, String error) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement(
-                     "UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?")) {
+                     "UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ?, claimed_by = NULL WHERE id = ?")) {
             ps.setInt(1, attempts);
             ps.setTimestamp(2, Timestamp.from(nextAttempt));
             ps.setString(3, truncate(error));

@@ -32,18 +32,26 @@ public class SightingStore {
     /** Notification states: waiting for (another) attempt, accepted by the channel, given up after too many attempts. */
     public enum State { PENDING, SENT, DEAD }
 
+    /** What a notification announces: a group new in production, or (notifications.resolved) gone from it. */
+    public enum Kind { NEW, RESOLVED }
+
     /** A notification to send, or sent. */
-    public record Notification(String groupKey, String channel, State state, String payload, int attempts,
+    public record Notification(String groupKey, String channel, Kind kind, State state, String payload, int attempts,
                                String lastError) {
     }
 
     private static final String SEP = "\n";
+    private static final String NOTIFICATION_KEY = "group_key = ? AND channel = ? AND kind = ?";
+    /** Attempts at a write that met another replica's write to the same rows. */
+    private static final int CONFLICT_ATTEMPTS = 3;
     private final Database database;
     private final DataSource dataSource;
+    private final Replicas replicas;
 
-    public SightingStore(Database database) {
+    public SightingStore(Database database, Replicas replicas) {
         this.database = database;
         this.dataSource = database.dataSource();
+        this.replicas = replicas;
     }
 
     /**
@@ -60,6 +68,19 @@ public class SightingStore {
     public synchronized int record(String digest, List<Sighting> sightings, Instant now) {
         Map<String, Sighting> byGroup = new LinkedHashMap<>();
         sightings.forEach(s -> byGroup.putIfAbsent(s.groupKey(), s));
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return record(digest, byGroup, now);
+            } catch (SQLException e) {
+                // replicas on one database record the same new group at once: the loser finds it there next time
+                if (attempt >= CONFLICT_ATTEMPTS || !Database.conflict(e)) {
+                    throw database.failure("record " + sightings.size() + " sightings", e);
+                }
+            }
+        }
+    }
+
+    private int record(String digest, Map<String, Sighting> byGroup, Instant now) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -106,8 +127,6 @@ public class SightingStore {
                 c.rollback();
                 throw e;
             }
-        } catch (SQLException e) {
-            throw database.failure("record " + sightings.size() + " sightings", e);
         }
     }
 
@@ -354,21 +373,28 @@ public class SightingStore {
         return List.copyOf(groups.values());
     }
 
-    /** Creates the group's notification for each channel (PENDING); a notification that exists is left as it is. */
-    public void createNotifications(String groupKey, List<String> channels, String payload, Instant now) {
+    /**
+     * Creates the group's notification of this kind for each channel (PENDING); one that exists is left as it is, also
+     * when another replica created it a moment ago.
+     */
+    public void createNotifications(String groupKey, Kind kind, List<String> channels, String payload, Instant now) {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement insert = c.prepareStatement("INSERT INTO notification (group_key, channel, state, payload, "
-                     + "created_at, attempts) SELECT ?, ?, ?, ?, ?, 0 FROM (VALUES (0)) AS one(x) WHERE NOT EXISTS "
-                     + "(SELECT 1 FROM notification WHERE group_key = ? AND channel = ?)")) {
+             PreparedStatement insert = c.prepareStatement("INSERT INTO notification (group_key, channel, kind, state, "
+                     + "payload, created_at, attempts) VALUES (?, ?, ?, ?, ?, ?, 0)")) {
             for (String channel : channels) {
                 insert.setString(1, groupKey);
                 insert.setString(2, channel);
-                insert.setString(3, State.PENDING.name());
-                insert.setString(4, payload);
-                insert.setTimestamp(5, Timestamp.from(now));
-                insert.setString(6, groupKey);
-                insert.setString(7, channel);
-                insert.executeUpdate();
+                insert.setString(3, kind.name());
+                insert.setString(4, State.PENDING.name());
+                insert.setString(5, payload);
+                insert.setTimestamp(6, Timestamp.from(now));
+                try {
+                    insert.executeUpdate();
+                } catch (SQLException e) {
+                    if (!Database.conflict(e)) {
+                        throw e;
+                    }
+                }
             }
         } catch (SQLException e) {
             throw database.failure("create the notifications of " + groupKey, e);
@@ -376,37 +402,58 @@ public class SightingStore {
     }
 
     public List<Notification> notifications(State state) {
-        return queryNotifications("WHERE state = ? ORDER BY created_at, group_key, channel", state.name());
+        return queryNotifications("WHERE state = ? ORDER BY created_at, group_key, channel, kind", state.name());
+    }
+
+    /**
+     * Takes the pending notification for this replica to send: false when another live replica is sending it, or it
+     * was sent since it was listed. Unshared, true while it is pending.
+     */
+    public boolean claim(Notification n) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE notification SET claimed_by = ? WHERE " + NOTIFICATION_KEY
+                     + " AND state = ? AND " + replicas.claimable("claimed_by"))) {
+            ps.setString(1, replicas.id());
+            ps.setString(2, n.groupKey());
+            ps.setString(3, n.channel());
+            ps.setString(4, n.kind().name());
+            ps.setString(5, State.PENDING.name());
+            ps.setString(6, replicas.id());
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw database.failure("claim a notification", e);
+        }
     }
 
     /** The channel accepted it: it is never sent again. */
-    public void sent(String groupKey, String channel, Instant now) {
-        update("UPDATE notification SET state = ?, sent_at = ?, attempts = attempts + 1, last_error = NULL "
-                + "WHERE group_key = ? AND channel = ?", State.SENT.name(), Timestamp.from(now), groupKey, channel);
+    public void sent(Notification n, Instant now) {
+        update("UPDATE notification SET state = ?, sent_at = ?, attempts = attempts + 1, last_error = NULL, claimed_by = NULL "
+                + "WHERE " + NOTIFICATION_KEY, State.SENT.name(), Timestamp.from(now), n.groupKey(), n.channel(), n.kind().name());
     }
 
     /** The channel failed after its retries: PENDING for the next run, or DEAD when {@code dead}. */
-    public void failed(String groupKey, String channel, String error, boolean dead) {
-        update("UPDATE notification SET state = ?, attempts = attempts + 1, last_error = ? WHERE group_key = ? AND channel = ?",
-                (dead ? State.DEAD : State.PENDING).name(), cut(error, 2000), groupKey, channel);
+    public void failed(Notification n, String error, boolean dead) {
+        update("UPDATE notification SET state = ?, attempts = attempts + 1, last_error = ?, claimed_by = NULL WHERE "
+                + NOTIFICATION_KEY, (dead ? State.DEAD : State.PENDING).name(), cut(error, 2000), n.groupKey(), n.channel(),
+                n.kind().name());
     }
 
-    public Optional<Notification> notification(String groupKey, String channel) {
-        return queryNotifications("WHERE group_key = ? AND channel = ?", groupKey, channel).stream().findFirst();
+    public Optional<Notification> notification(String groupKey, String channel, Kind kind) {
+        return queryNotifications("WHERE " + NOTIFICATION_KEY, groupKey, channel, kind.name()).stream().findFirst();
     }
 
     private List<Notification> queryNotifications(String where, String... values) {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT group_key, channel, state, payload, attempts, last_error "
-                     + "FROM notification " + where)) {
+             PreparedStatement ps = c.prepareStatement("SELECT group_key, channel, kind, state, payload, attempts, "
+                     + "last_error FROM notification " + where)) {
             for (int i = 0; i < values.length; i++) {
                 ps.setString(i + 1, values[i]);
             }
             List<Notification> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Notification(rs.getString(1), rs.getString(2), State.valueOf(rs.getString(3)),
-                            rs.getString(4), rs.getInt(5), rs.getString(6)));
+                    out.add(new Notification(rs.getString(1), rs.getString(2), Kind.valueOf(rs.getString(3)),
+                            State.valueOf(rs.getString(4)), rs.getString(5), rs.getInt(6), rs.getString(7)));
                 }
             }
             return out;

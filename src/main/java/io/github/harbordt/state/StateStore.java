@@ -18,12 +18,16 @@ public class StateStore {
 
     public static final String SCANS = "scans";
 
+    private static final String SCAN_KEY = "instance_id = ? AND repository = ? AND digest = ? AND report_id = ? AND end_time = ?";
+
     private final Database database;
     private final DataSource dataSource;
+    private final Replicas replicas;
 
-    public StateStore(Database database) {
+    public StateStore(Database database, Replicas replicas) {
         this.database = database;
         this.dataSource = database.dataSource();
+        this.replicas = replicas;
     }
 
     public Optional<String> watermark(String instanceId, String stream) {
@@ -79,8 +83,7 @@ public class StateStore {
 
     public boolean isDelivered(ScanRef scan) {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT 1 FROM delivered_scan "
-                     + "WHERE instance_id = ? AND repository = ? AND digest = ? AND report_id = ? AND end_time = ?")) {
+             PreparedStatement ps = c.prepareStatement("SELECT 1 FROM delivered_scan WHERE " + SCAN_KEY)) {
             bind(ps, scan);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
@@ -90,6 +93,7 @@ public class StateStore {
         }
     }
 
+    /** Records the scan as delivered; its claim, once delivered, has nothing left to guard. */
     public void markDelivered(ScanRef scan) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("INSERT INTO delivered_scan "
@@ -102,6 +106,69 @@ public class StateStore {
                 throw database.failure("record delivered scan " + scan, e);
             }
             // Already recorded (e.g. re-sent after an aborted cycle): nothing to do.
+        }
+        release(scan);
+    }
+
+    /** Whose a scan is to deliver. */
+    public enum Claim {
+        OURS, DELIVERED, ELSEWHERE
+    }
+
+    /**
+     * Takes the scan for this replica to deliver, unless another live replica has it on its way or delivered it in the
+     * meantime. Replicas on one database meet the same scan when one crawls and another receives its webhook. Unshared,
+     * always ours.
+     */
+    public Claim claim(ScanRef scan) {
+        if (!replicas.shared()) {
+            return Claim.OURS;
+        }
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement insert = c.prepareStatement("INSERT INTO scan_claim (instance_id, repository, digest, "
+                     + "report_id, end_time, replica_id, claimed_at) VALUES (?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP) "
+                     + "ON CONFLICT DO NOTHING")) {
+            bind(insert, scan);
+            insert.setString(6, replicas.id());
+            boolean ours = insert.executeUpdate() == 1;
+            if (!ours) {
+                try (PreparedStatement takeOver = c.prepareStatement("UPDATE scan_claim SET claimed_at = CURRENT_TIMESTAMP, "
+                        + "replica_id = ? WHERE " + SCAN_KEY + " AND " + replicas.claimable("replica_id"))) {
+                    takeOver.setString(1, replicas.id());
+                    String[] key = key(scan);
+                    for (int i = 0; i < key.length; i++) {
+                        takeOver.setString(i + 2, key[i]);
+                    }
+                    takeOver.setString(key.length + 2, replicas.id());
+                    ours = takeOver.executeUpdate() == 1;
+                }
+            }
+            if (!ours) {
+                return Claim.ELSEWHERE;
+            }
+        } catch (SQLException e) {
+            throw database.failure("claim scan " + scan, e);
+        }
+        // another replica may have delivered it (and dropped its claim) since the caller looked
+        if (isDelivered(scan)) {
+            release(scan);
+            return Claim.DELIVERED;
+        }
+        return Claim.OURS;
+    }
+
+    /** Gives the scan up undelivered (its delivery halted): another replica, or a later cycle, may take it. */
+    public void release(ScanRef scan) {
+        if (!replicas.shared()) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("DELETE FROM scan_claim WHERE " + SCAN_KEY + " AND replica_id = ?")) {
+            bind(ps, scan);
+            ps.setString(6, replicas.id());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw database.failure("release scan " + scan, e);
         }
     }
 
@@ -119,10 +186,13 @@ public class StateStore {
     }
 
     private static void bind(PreparedStatement ps, ScanRef scan) throws SQLException {
-        ps.setString(1, scan.instanceId());
-        ps.setString(2, scan.repository());
-        ps.setString(3, scan.digest());
-        ps.setString(4, scan.reportId());
-        ps.setString(5, scan.endTime());
+        String[] key = key(scan);
+        for (int i = 0; i < key.length; i++) {
+            ps.setString(i + 1, key[i]);
+        }
+    }
+
+    private static String[] key(ScanRef scan) {
+        return new String[] {scan.instanceId(), scan.repository(), scan.digest(), scan.reportId(), scan.endTime()};
     }
 }

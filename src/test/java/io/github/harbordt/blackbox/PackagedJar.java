@@ -29,7 +29,7 @@ public final class PackagedJar implements AutoCloseable {
 
     /** The variables the connector documents; a developer's shell must not leak one of them into a black-box run. */
     private static final List<String> CONNECTOR_VARIABLES = List.of("HARBOR_", "DT_", "CONNECTOR_", "WEBHOOK_",
-            "MANAGEMENT_", "STATE_", "ROUTES_DIR", "RUNTIME_", "NOTIFICATION_", "SLACK_", "TEAMS_", "JIRA_", "CAMEL_");
+            "MANAGEMENT_", "STATE_", "CLUSTER_", "ROUTES_DIR", "RUNTIME_", "NOTIFICATION_", "SLACK_", "TEAMS_", "JIRA_", "CAMEL_");
 
     private final Process process;
     private final Path output;
@@ -94,6 +94,20 @@ public final class PackagedJar implements AutoCloseable {
     public int terminate(Duration timeout) {
         process.destroy();
         return exitStatus(timeout);
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** {@code kill -9}: no shutdown hook, no last write. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Everything the process printed so far (stdout and stderr). */

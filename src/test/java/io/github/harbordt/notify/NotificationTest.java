@@ -272,16 +272,16 @@ class NotificationTest {
         assertThat(webhook.answers()).containsExactly(500, 500);
         assertThat(slack.accepted()).hasSize(1);
         String group = store().notifications(SightingStore.State.PENDING).get(0).groupKey();
-        assertThat(store().notification(group, "webhook")).hasValueSatisfying(n -> {
+        assertThat(store().notification(group, "webhook", SightingStore.Kind.NEW)).hasValueSatisfying(n -> {
             assertThat(n.state()).isEqualTo(SightingStore.State.PENDING);
             assertThat(n.attempts()).isEqualTo(1);
             assertThat(n.lastError()).contains("500");
         });
-        assertThat(store().notification(group, "slack")).hasValueSatisfying(n -> assertThat(n.state()).isEqualTo(SightingStore.State.SENT));
+        assertThat(store().notification(group, "slack", SightingStore.Kind.NEW)).hasValueSatisfying(n -> assertThat(n.state()).isEqualTo(SightingStore.State.SENT));
 
         decide();
         assertThat(webhook.accepted()).hasSize(1);
-        assertThat(store().notification(group, "webhook")).hasValueSatisfying(n -> assertThat(n.state()).isEqualTo(SightingStore.State.SENT));
+        assertThat(store().notification(group, "webhook", SightingStore.Kind.NEW)).hasValueSatisfying(n -> assertThat(n.state()).isEqualTo(SightingStore.State.SENT));
         assertThat(slack.accepted()).hasSize(1);
     }
 

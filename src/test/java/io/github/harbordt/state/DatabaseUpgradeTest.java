@@ -1,21 +1,36 @@
 package io.github.harbordt.state;
 
+import io.github.harbordt.support.LocalPostgres;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A state written before latest-scan truth is upgraded in place when the connector opens it. */
+/**
+ * A state written by the releases before versioned migrations is upgraded in place when the connector opens it, on
+ * H2 and on PostgreSQL, and keeps its watermarks, ledger, dead letters, sightings and notifications.
+ */
 class DatabaseUpgradeTest {
 
     @TempDir
     Path dir;
+
+    @RegisterExtension
+    final LocalPostgres postgres = new LocalPostgres();
 
     @Test
     void anOlderSightingTableGetsItsResolvedColumnAndKeepsItsRows() throws Exception {
@@ -37,5 +52,91 @@ class DatabaseUpgradeTest {
         } finally {
             database.close();
         }
+    }
+
+    @Test
+    void anUnversionedH2StateIsAdoptedAndKeepsEveryRow() throws Exception {
+        String url = "jdbc:h2:file:" + dir.resolve("state") + ";DB_CLOSE_DELAY=0";
+        try (Connection c = DriverManager.getConnection(url, "sa", "")) {
+            writeUnversionedState(c, "CLOB");
+        }
+        assertUpgraded(url, "sa");
+    }
+
+    @Test
+    void anUnversionedPostgresStateIsAdoptedAndKeepsEveryRow() throws Exception {
+        try (Connection c = postgres.connect()) {
+            writeUnversionedState(c, "TEXT");
+        }
+        assertUpgraded(postgres.url(), postgres.user());
+        try (Connection c = postgres.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM qrtz_locks")) {
+            assertThat(rs.next()).as("Quartz's job store tables exist for clustered schedules").isTrue();
+        }
+    }
+
+    private static void assertUpgraded(String url, String user) throws SQLException {
+        List<String> history;
+        try (Database database = new Database(url, user, "")) {
+            try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
+                assertThat(rows(s, "SELECT instance_id, stream, mark FROM connector_watermark"))
+                        .containsExactly("default|scans|2026-11-01T00:00:00Z");
+                assertThat(rows(s, "SELECT repository, digest FROM delivered_scan")).containsExactly("library/app|sha256:a");
+                assertThat(rows(s, "SELECT reason, payload FROM dead_letter")).containsExactly("HTTP 400|[{\"a\":1}]");
+                assertThat(rows(s, "SELECT group_key, resolved_at FROM sighting_group")).containsExactly("g1|null");
+                assertThat(rows(s, "SELECT group_key, channel, kind, state FROM notification"))
+                        .containsExactly("g1|slack|NEW|SENT");
+                assertThat(rows(s, "SELECT MAX(\"version\") FROM \"connector_schema_history\"")).containsExactly("6");
+                history = rows(s, "SELECT \"installed_rank\", \"version\" FROM \"connector_schema_history\"");
+            }
+            StateStore store = new StateStore(database, new Replicas(database, false, Duration.ofSeconds(20)));
+            assertThat(store.isDelivered(new ScanRef("default", "library/app", "sha256:a", "r1", "2026-11-01T00:00:00Z")))
+                    .isTrue();
+        }
+        // opened again: nothing left to do, nothing changes
+        try (Database again = new Database(url, user, "");
+             Connection c = again.dataSource().getConnection(); Statement s = c.createStatement()) {
+            assertThat(rows(s, "SELECT \"installed_rank\", \"version\" FROM \"connector_schema_history\""))
+                    .isEqualTo(history);
+        }
+    }
+
+    /** The tables and rows a state of the releases before versioned migrations holds. */
+    private static void writeUnversionedState(Connection c, String text) throws IOException, SQLException {
+        String ddl;
+        try (InputStream in = Database.class.getResourceAsStream("/db/state/V2__connector_tables.sql")) {
+            ddl = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("${text}", text);
+        }
+        try (Statement s = c.createStatement()) {
+            for (String statement : ddl.replaceAll("(?m)^--.*$", "").split(";")) {
+                if (!statement.isBlank()) {
+                    s.execute(statement);
+                }
+            }
+            s.execute("ALTER TABLE sighting_group ADD COLUMN resolved_at TIMESTAMP");
+            s.execute("INSERT INTO connector_watermark VALUES ('default', 'scans', '2026-11-01T00:00:00Z', CURRENT_TIMESTAMP)");
+            s.execute("INSERT INTO delivered_scan VALUES ('default', 'library/app', 'sha256:a', 'r1', '2026-11-01T00:00:00Z', "
+                    + "CURRENT_TIMESTAMP)");
+            s.execute("INSERT INTO dead_letter (instance_id, sink, created_at, reason, status_code, records, payload, attempts) "
+                    + "VALUES ('default', 'security-events', CURRENT_TIMESTAMP, 'HTTP 400', 400, 1, '[{\"a\":1}]', 1)");
+            s.execute("INSERT INTO sighting_group VALUES ('g1', 'CVE-1', 't', 'r', 'p/a', 'c', '1', 'CRITICAL', null, "
+                    + "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, null)");
+            s.execute("INSERT INTO notification VALUES ('g1', 'slack', 'SENT', '{}', CURRENT_TIMESTAMP, 1, null, CURRENT_TIMESTAMP)");
+        }
+    }
+
+    private static List<String> rows(Statement s, String query) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (ResultSet rs = s.executeQuery(query)) {
+            int columns = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                List<String> values = new ArrayList<>();
+                for (int i = 1; i <= columns; i++) {
+                    values.add(String.valueOf(rs.getString(i)));
+                }
+                rows.add(String.join("|", values));
+            }
+        }
+        return rows;
     }
 }
