@@ -9,6 +9,7 @@ import io.github.harbordt.support.FakeHarbor;
 import io.github.harbordt.support.HarborWebhooks;
 import io.github.harbordt.support.LocalPostgres;
 import io.github.harbordt.support.Registries;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -134,7 +135,7 @@ class ScaleOutIT {
         List<PackagedJar> replicas = new ArrayList<>();
         try (FakeHarbor harbor = new FakeHarbor(r); FakeDynatrace dynatrace = new FakeDynatrace("dt0c01.FAILOVER")) {
             // slow reports, so that the kill finds the cycle in the middle of the crawl
-            harbor.fail("/additions", 10_000, 200, Duration.ofMillis(250), null);
+            harbor.slow("/additions", Duration.ofMillis(250));
             String config = "harbor.instances = a\nharbor.interval = 5s\nharbor.audit.enabled = false\n"
                     + "dynatrace.batch.max-records = " + BATCH_RECORDS + "\n" + instance("a", harbor);
             for (int i = 1; i <= 2; i++) {
@@ -151,8 +152,15 @@ class ScaleOutIT {
             Instant killedAt = Instant.now();
             killed.kill();
 
-            await().atMost(Duration.ofSeconds(5 + 30 + 60)).until(() -> arrived(dynatrace).containsAll(groundTruth(r))
-                    && !cycleLines(survivor, killedAt).isEmpty());
+            try {
+                await().atMost(Duration.ofSeconds(5 + 30 + 60)).until(() -> arrived(dynatrace).containsAll(groundTruth(r))
+                        && !cycleLines(survivor, killedAt).isEmpty());
+            } catch (ConditionTimeoutException e) {
+                Set<String> missing = new HashSet<>(groundTruth(r));
+                missing.removeAll(arrived(dynatrace));
+                throw new AssertionError(missing.size() + " events missing after the kill; the survivor printed:\n"
+                        + survivor.output(), e);
+            }
             Cycle takeover = cycleLines(survivor, killedAt).get(0);
             double takeoverSeconds = Duration.between(killedAt, takeover.start.atZone(ZoneId.systemDefault())
                     .toInstant()).toMillis() / 1000.0;

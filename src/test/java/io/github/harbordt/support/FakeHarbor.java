@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -38,6 +39,7 @@ public final class FakeHarbor extends HarborSimulator {
     }
 
     private final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
+    private final Map<String, Duration> slowdowns = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<String> requestLog = new ConcurrentLinkedQueue<>();
     private final AtomicLong requests = new AtomicLong();
     private final ConcurrentLinkedQueue<Runnable> afterAuditPage = new ConcurrentLinkedQueue<>();
@@ -71,6 +73,11 @@ public final class FakeHarbor extends HarborSimulator {
      */
     public void fail(String pathPart, int times, int status, Duration delay, String retryAfter) {
         faults.add(new Fault(p -> p.contains(pathPart), status, delay, retryAfter, new AtomicLong(times)));
+    }
+
+    /** Requests whose path contains {@code pathPart} are answered normally, each after {@code delay}: a slow Harbor. */
+    public void slow(String pathPart, Duration delay) {
+        slowdowns.put(pathPart, delay);
     }
 
     public void clearFaults() {
@@ -109,6 +116,11 @@ public final class FakeHarbor extends HarborSimulator {
                         : f.status() >= 500 ? "<html><body><h1>" + f.status() + " Gateway Time-out</h1></body></html>"
                         : error("UNKNOWN", "injected"));
                 return true;
+            }
+        }
+        for (Map.Entry<String, Duration> slow : slowdowns.entrySet()) {
+            if (path.contains(slow.getKey())) {
+                Thread.sleep(slow.getValue().toMillis()); // the simulated slowness itself, not a test wait
             }
         }
         for (Gathering g : gatherings) {
