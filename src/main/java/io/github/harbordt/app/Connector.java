@@ -118,8 +118,8 @@ public final class Connector {
         this.demo = startDemoIfUnconfigured(configured, clock);
         this.instances = Map.copyOf(configured);
         this.dynatrace = DynatraceSettings.load(s, dataDir);
-        this.database = new Database(s.optional("state.jdbc-url").orElse("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("connector")),
-                s.string("state.username"), s.string("state.password"));
+        this.database = new Database(s.optional("state.jdbc-url").orElse(h2State(dataDir)), s.string("state.username"),
+                s.string("state.password"));
         this.cluster = ClusterSettings.load(s);
         this.replicas = new Replicas(database, cluster.shared(database.postgres()), cluster.takeoverAfter());
         replicas.start(cluster.heartbeatInterval());
@@ -183,6 +183,11 @@ public final class Connector {
             }
         }, true, true);
         LOG.info("Connector ready: Harbor {} -> {}", instances.values(), dynatrace);
+    }
+
+    /** The default state: an H2 file in the data folder. */
+    static String h2State(Path dataDir) {
+        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("connector");
     }
 
     public static Connector install(CamelContext ctx, Settings settings, Clock clock) throws Exception {

@@ -21,6 +21,9 @@ public class ConnectorConfiguration implements CamelConfiguration {
         if (mode == Mode.SERVICE) {
             addTo(ctx, settings);
             DropInRoutes.load(ctx, Path.of(settings.string("routes.dir")));
+        } else if (mode == Mode.COPY_STATE) {
+            // no Harbor, no Dynatrace: only the two databases
+            ctx.addStartupListener(OneShot.copyState(settings, System.out));
         } else {
             ctx.addStartupListener(new OneShot(mode, Connector.install(ctx, settings, Clock.systemUTC()), System.out));
         }

@@ -11,13 +11,15 @@ public enum Mode {
     /** print the dead-letter store and exit */
     DEAD_LETTERS,
     /** send every pending dead letter again, then exit: 0 when all were accepted */
-    REPLAY;
+    REPLAY,
+    /** copy the H2 state (or state.copy-from) into the empty database of state.jdbc-url, then exit: 0 when copied */
+    COPY_STATE;
 
     public static Mode parse(String text) {
         try {
             return valueOf(text.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("connector.mode (CONNECTOR_MODE) must be service, once, dead-letters or replay; was " + text);
+            throw new IllegalArgumentException("connector.mode (CONNECTOR_MODE) must be service, once, dead-letters, replay or copy-state; was " + text);
         }
     }
 }

@@ -8,10 +8,13 @@ import io.github.harbordt.exchange.ExchangeNames;
 import io.github.harbordt.pipeline.AuditRoutes;
 import io.github.harbordt.pipeline.CycleResult;
 import io.github.harbordt.pipeline.HarborRoutes;
+import io.github.harbordt.config.Settings;
+import io.github.harbordt.state.Database;
 import io.github.harbordt.state.DeadLetter;
 import io.github.harbordt.state.OutboxEntry;
 import io.github.harbordt.state.PendingArtifact;
 import io.github.harbordt.state.SightingStore;
+import io.github.harbordt.state.StateCopy;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.StartupListener;
@@ -20,11 +23,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The modes that do one job and exit: run-once (for CronJobs and scripts), the dead-letter listing and the replay.
+ * The modes that do one job and exit: run-once (for CronJobs and scripts), the dead-letter listing, the replay and
+ * the state copy.
  * Each runs once Camel has fully started, sets the exit status and stops the context, which ends Camel Main.
  */
 public final class OneShot implements StartupListener {
@@ -34,13 +41,26 @@ public final class OneShot implements StartupListener {
     private static final Duration FOLLOW_UP_TIMEOUT = Duration.ofMinutes(5);
 
     private final Mode mode;
+    /** null for copy-state, which needs the settings and no connector */
     private final Connector connector;
+    /** null for the modes that run the connector */
+    private final Settings settings;
     private final PrintStream out;
 
     public OneShot(Mode mode, Connector connector, PrintStream out) {
+        this(mode, connector, null, out);
+    }
+
+    private OneShot(Mode mode, Connector connector, Settings settings, PrintStream out) {
         this.mode = mode;
         this.connector = connector;
+        this.settings = settings;
         this.out = out;
+    }
+
+    /** The copy-state mode: two databases and nothing else of the connector. */
+    public static OneShot copyState(Settings settings, PrintStream out) {
+        return new OneShot(Mode.COPY_STATE, null, settings, out);
     }
 
     @Override
@@ -74,8 +94,35 @@ public final class OneShot implements StartupListener {
             case ONCE -> runOnce(context);
             case DEAD_LETTERS -> listDeadLetters();
             case REPLAY -> replay(context);
+            case COPY_STATE -> copyState();
             case SERVICE -> 0;
         };
+    }
+
+    /**
+     * Copies the H2 state of {@code connector.data-dir} (or {@code state.copy-from}) into the empty database of
+     * {@code state.jdbc-url}; both are brought to this release's schema first.
+     */
+    public int copyState() {
+        String target = settings.optional("state.jdbc-url").orElseThrow(() -> new IllegalArgumentException(
+                "copy-state copies into the database of STATE_JDBC_URL (state.jdbc-url), which is empty: set it to the "
+                        + "PostgreSQL database the replicas will share"));
+        Path dataDir = Path.of(settings.string("connector.data-dir"));
+        String source = settings.optional("state.copy-from").orElse(Connector.h2State(dataDir));
+        if (settings.optional("state.copy-from").isEmpty() && !Files.exists(dataDir.resolve("connector.mv.db"))) {
+            throw new IllegalArgumentException("copy-state found no H2 state at " + dataDir.toAbsolutePath().resolve(
+                    "connector.mv.db") + ": run it in the connector's working directory, set CONNECTOR_DATA_DIR, or name "
+                    + "the source with STATE_COPY_FROM (state.copy-from)");
+        }
+        try (Database from = new Database(source, settings.string("state.copy-from-username"),
+                settings.string("state.copy-from-password"));
+             Database to = new Database(target, settings.string("state.username"), settings.string("state.password"))) {
+            Map<String, Integer> copied = StateCopy.copy(from, to);
+            copied.forEach((table, rows) -> out.printf("%-20s %d row(s)%n", table, rows));
+            LOG.info("State copied from {} into {}: {} rows", from.location(), to.location(),
+                    copied.values().stream().mapToInt(Integer::intValue).sum());
+            return 0;
+        }
     }
 
     /** One scan cycle and one audit cycle per instance; the worst result decides the exit status. */

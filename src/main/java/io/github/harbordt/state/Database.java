@@ -67,6 +67,11 @@ public final class Database implements AutoCloseable {
                 + "(connector.data-dir)", cause);
     }
 
+    /** Where the database is, without credentials: for messages. */
+    public String location() {
+        return location;
+    }
+
     /** An H2 file is named by its file; any other URL without what may follow a ';' or '?' (credentials). */
     private static String location(String jdbcUrl) {
         String prefix = "jdbc:h2:file:";

@@ -1,13 +1,11 @@
 package io.github.harbordt.state;
 
 import io.github.harbordt.support.LocalPostgres;
+import io.github.harbordt.support.UnversionedState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -58,7 +56,7 @@ class DatabaseUpgradeTest {
     void anUnversionedH2StateIsAdoptedAndKeepsEveryRow() throws Exception {
         String url = "jdbc:h2:file:" + dir.resolve("state") + ";DB_CLOSE_DELAY=0";
         try (Connection c = DriverManager.getConnection(url, "sa", "")) {
-            writeUnversionedState(c, "CLOB");
+            UnversionedState.write(c, "CLOB");
         }
         assertUpgraded(url, "sa");
     }
@@ -66,7 +64,7 @@ class DatabaseUpgradeTest {
     @Test
     void anUnversionedPostgresStateIsAdoptedAndKeepsEveryRow() throws Exception {
         try (Connection c = postgres.connect()) {
-            writeUnversionedState(c, "TEXT");
+            UnversionedState.write(c, "TEXT");
         }
         assertUpgraded(postgres.url(), postgres.user());
         try (Connection c = postgres.connect(); Statement s = c.createStatement();
@@ -98,30 +96,6 @@ class DatabaseUpgradeTest {
              Connection c = again.dataSource().getConnection(); Statement s = c.createStatement()) {
             assertThat(rows(s, "SELECT \"installed_rank\", \"version\" FROM \"connector_schema_history\""))
                     .isEqualTo(history);
-        }
-    }
-
-    /** The tables and rows a state of the releases before versioned migrations holds. */
-    private static void writeUnversionedState(Connection c, String text) throws IOException, SQLException {
-        String ddl;
-        try (InputStream in = Database.class.getResourceAsStream("/db/state/V2__connector_tables.sql")) {
-            ddl = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("${text}", text);
-        }
-        try (Statement s = c.createStatement()) {
-            for (String statement : ddl.replaceAll("(?m)^--.*$", "").split(";")) {
-                if (!statement.isBlank()) {
-                    s.execute(statement);
-                }
-            }
-            s.execute("ALTER TABLE sighting_group ADD COLUMN resolved_at TIMESTAMP");
-            s.execute("INSERT INTO connector_watermark VALUES ('default', 'scans', '2026-11-01T00:00:00Z', CURRENT_TIMESTAMP)");
-            s.execute("INSERT INTO delivered_scan VALUES ('default', 'library/app', 'sha256:a', 'r1', '2026-11-01T00:00:00Z', "
-                    + "CURRENT_TIMESTAMP)");
-            s.execute("INSERT INTO dead_letter (instance_id, sink, created_at, reason, status_code, records, payload, attempts) "
-                    + "VALUES ('default', 'security-events', CURRENT_TIMESTAMP, 'HTTP 400', 400, 1, '[{\"a\":1}]', 1)");
-            s.execute("INSERT INTO sighting_group VALUES ('g1', 'CVE-1', 't', 'r', 'p/a', 'c', '1', 'CRITICAL', null, "
-                    + "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, null)");
-            s.execute("INSERT INTO notification VALUES ('g1', 'slack', 'SENT', '{}', CURRENT_TIMESTAMP, 1, null, CURRENT_TIMESTAMP)");
         }
     }
 
