@@ -18,7 +18,7 @@ import java.util.Locale;
  * @param maxAttempts   runs a notification is tried in before it is given up (DEAD) and dead-lettered
  */
 public record NotificationSettings(boolean enabled, NotificationRules rules, List<String> channels, String cron,
-                                   boolean afterEachCycle, int retries, Duration retryDelay, int maxAttempts,
+                                   boolean afterEachCycle, boolean announceResolved, int retries, Duration retryDelay, int maxAttempts,
                                    String webhookUrl, String webhookAuthHeader, String slackUrl, String teamsUrl,
                                    Jira jira, String dynatraceEventType, String dynatraceEventsPath,
                                    String dynatraceUi) {
@@ -71,6 +71,7 @@ public record NotificationSettings(boolean enabled, NotificationRules rules, Lis
                 new NotificationRules(threshold, newWithin, retention, s.bool("notifications.require-running"),
                         s.bool("notifications.require-production"), productionStage),
                 channels, s.string("notifications.cron"), s.bool("notifications.after-each-cycle"),
+                s.bool("notifications.resolved"),
                 s.integer("notifications.retries"), s.duration("notifications.retry-delay"),
                 Math.max(1, s.integer("notifications.max-attempts")), s.string("notifications.webhook.url"),
                 s.string("notifications.webhook.auth-header"), s.string("notifications.slack.url"),
@@ -104,7 +105,7 @@ public record NotificationSettings(boolean enabled, NotificationRules rules, Lis
     }
 
     public NotificationSettings withAfterEachCycle() {
-        return new NotificationSettings(enabled, rules, channels, cron, true, retries, retryDelay, maxAttempts, webhookUrl,
+        return new NotificationSettings(enabled, rules, channels, cron, true, announceResolved, retries, retryDelay, maxAttempts, webhookUrl,
                 webhookAuthHeader, slackUrl, teamsUrl, jira, dynatraceEventType, dynatraceEventsPath, dynatraceUi);
     }
 

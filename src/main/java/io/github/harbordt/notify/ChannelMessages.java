@@ -22,7 +22,7 @@ public final class ChannelMessages {
         JsonNode n = JSON.readTree(notification);
         List<Object> blocks = new ArrayList<>();
         blocks.add(obj("type", "header", "text", obj("type", "plain_text", "text",
-                ":rotating_light: New " + n.path("dt.security.risk.level").asText() + " vulnerability in production")));
+                (resolved(n) ? ":white_check_mark: " : ":rotating_light: ") + headline(n))));
         blocks.add(obj("type", "section", "text", obj("type", "mrkdwn", "text", "*" + n.path("summary").asText() + "*")));
         List<Object> fields = new ArrayList<>();
         // Slack allows ten fields per section
@@ -57,7 +57,7 @@ public final class ChannelMessages {
         card.put("version", "1.4");
         card.put("body", List.of(
                 obj("type", "TextBlock", "size", "Large", "weight", "Bolder", "wrap", true,
-                        "text", "New " + n.path("dt.security.risk.level").asText() + " vulnerability in production"),
+                        "text", headline(n)),
                 obj("type", "TextBlock", "wrap", true, "text", n.path("summary").asText()),
                 obj("type", "FactSet", "facts", facts)));
         if (n.has("dynatrace.link")) {
@@ -95,6 +95,22 @@ public final class ChannelMessages {
         fields.put("issuetype", obj("name", issueType));
         fields.put("labels", allLabels);
         return JSON.writeValueAsString(obj("fields", fields));
+    }
+
+    /** Whether the notification announces a resolved group rather than a new one. */
+    public static boolean resolved(JsonNode notification) {
+        return NotificationMessage.RESOLVED.equals(notification.path("notification.type").asText());
+    }
+
+    private static String headline(JsonNode n) {
+        return (resolved(n) ? "Resolved: " : "New ") + n.path("dt.security.risk.level").asText() + " vulnerability in production";
+    }
+
+    /** A comment on the group's Jira issue ({@code POST /rest/api/2/issue/{key}/comment}) saying it is resolved. */
+    public static String jiraComment(String notification) throws IOException {
+        JsonNode n = JSON.readTree(notification);
+        return JSON.writeValueAsString(obj("body", n.path("summary").asText() + " (resolved at "
+                + n.path("resolved_at").asText() + ")."));
     }
 
     /** The label that marks the connector's issue for one group (Jira labels cannot contain spaces). */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.harbordt.config.NotificationSettings;
 import io.github.harbordt.exchange.ExchangeNames;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 
 import java.io.IOException;
 import java.net.URLEncoder;
@@ -12,7 +13,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The steps of the Jira channel: look for the issue the connector may already have created for this group (by its
- * label), and create one only when there is none, so a retried notification never opens a second issue.
+ * label), and create one only when there is none, so a retried notification never opens a second issue. A resolved
+ * group's announcement is a comment on that issue.
  */
 public class JiraChannel {
 
@@ -47,6 +49,28 @@ public class JiraChannel {
             return true;
         }
         return false;
+    }
+
+    /** Whether the notification announces that its group is resolved: a comment on the issue, not a new one. */
+    public boolean resolution(@ExchangeProperty(ExchangeNames.JIRA_NOTIFICATION) String notification) throws IOException {
+        return ChannelMessages.resolved(JSON.readTree(notification));
+    }
+
+    /** A resolved group whose issue the search found: it gets a comment. */
+    public boolean resolvedWithIssue(Exchange exchange) throws IOException {
+        return resolution(exchange.getProperty(ExchangeNames.JIRA_NOTIFICATION, String.class)) && exists(exchange);
+    }
+
+    /** The comment request on the issue {@link #exists} found. */
+    public void comment(Exchange exchange) throws IOException {
+        var m = exchange.getMessage();
+        String issue = m.getHeader("jiraIssue", String.class);
+        m.removeHeaders("*");
+        m.setHeader("jiraIssue", issue);
+        m.setHeader(Exchange.HTTP_URI, jira.url() + "/rest/api/2/issue/" + issue + "/comment");
+        m.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        m.setHeader("Authorization", jira.authorization());
+        m.setBody(ChannelMessages.jiraComment(exchange.getProperty(ExchangeNames.JIRA_NOTIFICATION, String.class)));
     }
 
     /** The create request for the notification's issue. */

@@ -17,7 +17,23 @@ import java.util.function.Function;
  */
 public final class NotificationMessage {
 
+    /** {@code notification.type} of a group new in production. */
+    public static final String NEW = "NEW_CRITICAL_VULNERABILITY";
+    /** {@code notification.type} of a group no image that counts has in its newest scan any more. */
+    public static final String RESOLVED = "RESOLVED_CRITICAL_VULNERABILITY";
+
     private NotificationMessage() {
+    }
+
+    /** The announcement that a group announced as new is gone: no image left, so none is listed. */
+    public static Map<String, Object> resolved(SightedGroup g, Instant resolvedAt, Instant decidedAt, String dynatraceUi) {
+        Map<String, Object> m = group(RESOLVED, g, g.riskLevel() + " vulnerability " + g.vulnerabilityId() + " in "
+                + g.repository() + " (" + g.component() + " " + g.version() + ") is resolved: the newest scan of every "
+                + "image it was seen in no longer reports it", decidedAt, dynatraceUi);
+        m.put("resolved_at", resolvedAt.toString());
+        m.put("affected_images_count", 0);
+        m.put("images", List.of());
+        return m;
     }
 
     /**
@@ -25,11 +41,34 @@ public final class NotificationMessage {
      */
     public static Map<String, Object> of(SightedGroup g, List<SightedGroup.Image> affected, Instant decidedAt,
                                          String dynatraceUi) {
+        Map<String, Object> m = group(NEW, g, g.riskLevel() + " vulnerability " + g.vulnerabilityId() + " was detected in "
+                + g.repository() + " (" + g.component() + " " + g.version() + ")", decidedAt, dynatraceUi);
+        m.put("affected_images_count", affected.size());
+        m.put("k8s.cluster.name", union(affected, SightedGroup.Image::clusters));
+        m.put("k8s.namespace.name", union(affected, SightedGroup.Image::namespaces));
+        m.put("k8s.workload", union(affected, SightedGroup.Image::workloads));
+        m.put("deployment.release_stage", union(affected, SightedGroup.Image::stages));
+        m.put("images", affected.stream().map(i -> {
+            Map<String, Object> image = new LinkedHashMap<>();
+            image.put("container_image.digest", i.digest());
+            image.put("container_image.tags", i.tags());
+            image.put("runtime.status", i.runtimeStatus());
+            image.put("k8s.cluster.name", i.clusters());
+            image.put("k8s.namespace.name", i.namespaces());
+            image.put("k8s.workload", i.workloads());
+            image.put("deployment.release_stage", i.stages());
+            return image;
+        }).toList());
+        return m;
+    }
+
+    /** What both kinds say about the group. */
+    private static Map<String, Object> group(String type, SightedGroup g, String summary, Instant decidedAt,
+                                             String dynatraceUi) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("notification.type", "NEW_CRITICAL_VULNERABILITY");
+        m.put("notification.type", type);
         m.put("notification.id", g.groupKey());
-        m.put("summary", g.riskLevel() + " vulnerability " + g.vulnerabilityId() + " was detected in " + g.repository()
-                + " (" + g.component() + " " + g.version() + ")");
+        m.put("summary", summary);
         m.put("vulnerability.id", g.vulnerabilityId());
         if (g.title() != null) {
             m.put("vulnerability.title", g.title());
@@ -44,25 +83,9 @@ public final class NotificationMessage {
         }
         m.put("first_seen", g.firstSeen().toString());
         m.put("decided_at", decidedAt.toString());
-        m.put("affected_images_count", affected.size());
-        m.put("k8s.cluster.name", union(affected, SightedGroup.Image::clusters));
-        m.put("k8s.namespace.name", union(affected, SightedGroup.Image::namespaces));
-        m.put("k8s.workload", union(affected, SightedGroup.Image::workloads));
-        m.put("deployment.release_stage", union(affected, SightedGroup.Image::stages));
         if (!dynatraceUi.isEmpty()) {
             m.put("dynatrace.link", findingsLink(dynatraceUi, g));
         }
-        m.put("images", affected.stream().map(i -> {
-            Map<String, Object> image = new LinkedHashMap<>();
-            image.put("container_image.digest", i.digest());
-            image.put("container_image.tags", i.tags());
-            image.put("runtime.status", i.runtimeStatus());
-            image.put("k8s.cluster.name", i.clusters());
-            image.put("k8s.namespace.name", i.namespaces());
-            image.put("k8s.workload", i.workloads());
-            image.put("deployment.release_stage", i.stages());
-            return image;
-        }).toList());
         return m;
     }
 

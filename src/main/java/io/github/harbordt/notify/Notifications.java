@@ -115,7 +115,10 @@ public class Notifications {
         store.touch(images, clock.instant());
     }
 
-    /** Forgets groups gone longer than the retention, then creates the notifications of the new groups worth one. */
+    /**
+     * Forgets groups gone longer than the retention, then creates the notifications of the new groups worth one and
+     * (with {@code notifications.resolved}) of the announced groups that are resolved.
+     */
     public int decide() throws JsonProcessingException {
         Instant now = clock.instant();
         int forgotten = store.forgetBefore(now.minus(settings.rules().retention()));
@@ -128,8 +131,21 @@ public class Notifications {
                 created++;
             }
         }
-        LOG.info("New vulnerabilities: {} new group(s) to notify on {}; {} group(s) forgotten after notifications.retention",
-                created, settings.channels(), forgotten);
+        int resolved = 0;
+        if (settings.announceResolved()) {
+            for (SightingStore.Resolved r : store.resolvedToAnnounce()) {
+                List<String> channels = r.channels().stream().filter(settings.channels()::contains).toList();
+                if (!channels.isEmpty()) {
+                    store.createNotifications(r.group().groupKey(), SightingStore.Kind.RESOLVED, channels,
+                            json.writeValueAsString(NotificationMessage.resolved(r.group(), r.resolvedAt(), now,
+                                    settings.dynatraceUi())), now);
+                    resolved++;
+                }
+            }
+        }
+        LOG.info("New vulnerabilities: {} new group(s) to notify on {}{}; {} group(s) forgotten after notifications.retention",
+                created, settings.channels(), settings.announceResolved() ? ", " + resolved + " resolved group(s) to announce" : "",
+                forgotten);
         return created;
     }
 

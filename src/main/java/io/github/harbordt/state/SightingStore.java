@@ -337,6 +337,44 @@ public class SightingStore {
         }
     }
 
+    /** A group resolved after it was announced as new, and the channels that took that announcement. */
+    public record Resolved(SightedGroup group, Instant resolvedAt, List<String> channels) {
+    }
+
+    /**
+     * Groups marked resolved whose NEW notification a channel accepted and that have no RESOLVED notification on that
+     * channel yet; without images (a resolved group has none left).
+     */
+    public List<Resolved> resolvedToAnnounce() {
+        Map<String, Resolved> out = new LinkedHashMap<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT g.group_key, g.vulnerability_id, g.title, g.registry, "
+                     + "g.repository, g.component, g.version, g.risk_level, g.fix_version, g.first_seen, g.last_seen, "
+                     + "g.resolved_at, n.channel FROM sighting_group g JOIN notification n ON n.group_key = g.group_key "
+                     + "AND n.kind = ? AND n.state = ? WHERE g.resolved_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
+                     + "notification r WHERE r.group_key = g.group_key AND r.channel = n.channel AND r.kind = ?) "
+                     + "ORDER BY g.resolved_at, g.group_key, n.channel")) {
+            ps.setString(1, Kind.NEW.name());
+            ps.setString(2, State.SENT.name());
+            ps.setString(3, Kind.RESOLVED.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String key = rs.getString(1);
+                    if (!out.containsKey(key)) {
+                        out.put(key, new Resolved(new SightedGroup(key, rs.getString(2), rs.getString(3), rs.getString(4),
+                                rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
+                                rs.getTimestamp(10).toInstant(), rs.getTimestamp(11).toInstant(), List.of()),
+                                rs.getTimestamp(12).toInstant(), new ArrayList<>()));
+                    }
+                    out.get(key).channels().add(rs.getString(13));
+                }
+            }
+        } catch (SQLException e) {
+            throw database.failure("read the resolved groups", e);
+        }
+        return List.copyOf(out.values());
+    }
+
     /** Groups first seen at or after {@code since} that have no notification yet, with their images. */
     public List<SightedGroup> unnotifiedSince(Instant since) {
         Map<String, SightedGroup> groups = new LinkedHashMap<>();

@@ -166,6 +166,50 @@ class NotificationTest {
     }
 
     @Test
+    void withNotificationsResolvedAnAnnouncedGroupTheNewestScanNoLongerReportsIsAnnouncedResolvedOncePerChannel() throws Exception {
+        SimulatedRegistry.Artifact api = api();
+        try (FakeJira jira = new FakeJira()) {
+            start(Map.of("notifications.resolved", "true", "notifications.channels", "webhook,slack,jira",
+                    "notifications.jira.url", jira.url(), "notifications.jira.project", "SEC",
+                    "notifications.jira.token", "jira-pat"));
+            assertThat(crawl()).isEqualTo(CycleResult.DELIVERED);
+            decide();
+            assertThat(webhook.accepted()).hasSize(1);
+            assertThat(jira.issues()).hasSize(1);
+            String issue = jira.issues().get(0).path("key").asText();
+
+            // xz fixed: the rescan reports only the High one
+            registry.rescan(api, Instant.now(), 1, () -> List.of(vuln("CVE-2023-4911", "libc6", "2.36", "2.36-9", "High", 7.8)));
+            assertThat(crawl()).isEqualTo(CycleResult.DELIVERED);
+            decide();
+
+            assertThat(webhook.accepted()).hasSize(2);
+            JsonNode n = json.readTree(webhook.accepted().get(1).body());
+            assertThat(n.get("notification.type").asText()).isEqualTo("RESOLVED_CRITICAL_VULNERABILITY");
+            assertThat(n.get("summary").asText()).isEqualTo("CRITICAL vulnerability CVE-2024-3094 in shop/api (xz-utils 5.6.0) "
+                    + "is resolved: the newest scan of every image it was seen in no longer reports it");
+            assertThat(n.get("resolved_at").asText()).isNotEmpty();
+            assertThat(n.get("affected_images_count").asInt()).isZero();
+            assertThat(json.readTree(slack.accepted().get(1).body()).get("blocks").get(0).get("text").get("text").asText())
+                    .isEqualTo(":white_check_mark: Resolved: CRITICAL vulnerability in production");
+            assertThat(jira.issues()).as("a comment on its issue, not a second issue").hasSize(1);
+            assertThat(jira.comments(issue)).hasSize(1);
+            assertThat(jira.comments(issue).get(0).get("body").asText()).startsWith("CRITICAL vulnerability CVE-2024-3094 in "
+                    + "shop/api (xz-utils 5.6.0) is resolved");
+
+            // back, and gone again: announced once per channel, not at every flap
+            registry.rescan(api, Instant.now(), 1, () -> List.of(vuln("CVE-2024-3094", "xz-utils", "5.6.0", "5.6.1", "Critical", 10.0)));
+            assertThat(crawl()).isEqualTo(CycleResult.DELIVERED);
+            registry.rescan(api, Instant.now(), 1, () -> List.of(vuln("CVE-2023-4911", "libc6", "2.36", "2.36-9", "High", 7.8)));
+            assertThat(crawl()).isEqualTo(CycleResult.DELIVERED);
+            decide();
+            assertThat(webhook.accepted()).hasSize(2);
+            assertThat(slack.accepted()).hasSize(2);
+            assertThat(jira.comments(issue)).hasSize(1);
+        }
+    }
+
+    @Test
     void aNewCriticalGroupInProductionGetsOneNotificationPerChannelWithItsImagesAndWhereTheyRun() throws Exception {
         api();
         pushWorkerAndOld();

@@ -13,6 +13,8 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -30,6 +32,7 @@ public final class FakeJira implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
     private final HttpServer server;
     private final List<JsonNode> issues = new CopyOnWriteArrayList<>();
+    private final Map<String, List<JsonNode>> comments = new ConcurrentHashMap<>();
     private final List<String> authorizations = new CopyOnWriteArrayList<>();
     private final AtomicBoolean loseNextCreateAnswer = new AtomicBoolean();
 
@@ -37,6 +40,11 @@ public final class FakeJira implements AutoCloseable {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
         server.createContext("/", this::handle);
         server.start();
+    }
+
+    /** The comments posted on the issue, in order. */
+    public List<JsonNode> comments(String issueKey) {
+        return comments.getOrDefault(issueKey, List.of());
     }
 
     public String url() {
@@ -64,6 +72,16 @@ public final class FakeJira implements AutoCloseable {
                 } else {
                     send(ex, 201, "{\"id\":\"" + issues.size() + "\",\"key\":\"" + key + "\"}");
                 }
+            } else if ("POST".equals(ex.getRequestMethod()) && path.matches("/rest/api/2/issue/[^/]+/comment")) {
+                String key = path.split("/")[5];
+                if (issues.stream().noneMatch(i -> i.path("key").asText().equals(key))) {
+                    send(ex, 404, "{\"errorMessages\":[\"Issue does not exist or you do not have permission to see it.\"]}");
+                    return;
+                }
+                try (InputStream in = ex.getRequestBody()) {
+                    comments.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(json.readTree(in));
+                }
+                send(ex, 201, "{\"id\":\"" + System.nanoTime() + "\"}");
             } else if ("GET".equals(ex.getRequestMethod()) && path.equals("/rest/api/2/search")) {
                 String jql = URLDecoder.decode(ex.getRequestURI().getRawQuery().replaceAll(".*jql=([^&]*).*", "$1"), StandardCharsets.UTF_8);
                 String label = jql.replaceAll("labels = \"(.*)\"", "$1");
