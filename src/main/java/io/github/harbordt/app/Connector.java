@@ -250,6 +250,9 @@ public final class Connector {
         quartz.put("org.quartz.jobStore.isClustered", "true");
         quartz.put("org.quartz.jobStore.clusterCheckinInterval", String.valueOf(cluster.heartbeatInterval().toMillis()));
         quartz.put("org.quartz.jobStore.acquireTriggersWithinLock", "true");
+        // a replica that found nothing to fire looks again this soon (Quartz's default is 30 s): the others' schedules
+        // come its way too, and a dead replica's are picked up sooner
+        quartz.put("org.quartz.scheduler.idleWaitTime", String.valueOf(cluster.heartbeatInterval().toMillis()));
         QuartzComponent component = ctx.getComponent("quartz", QuartzComponent.class);
         component.setPrefixInstanceName(false);
         component.setProperties(quartz);

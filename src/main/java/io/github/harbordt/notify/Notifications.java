@@ -85,7 +85,7 @@ public class Notifications {
             }
         }
         Instant now = clock.instant();
-        int resolved = store.record(artifact.digest(), sightings, now);
+        int resolved = store.record(artifact.registry(), artifact.repository(), artifact.digest(), sightings, now);
         if (sightings.isEmpty()) {
             return new Recorded(0, resolved);
         }

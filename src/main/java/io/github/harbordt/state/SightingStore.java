@@ -61,16 +61,18 @@ public class SightingStore {
      * number of findings; serialised, so two threads meeting the same new group cannot both insert it (portable, no
      * MERGE dialects).
      *
+     * @param registry   where the image was scanned, with {@code repository}: the same digest in another repository or
+     *                   registry (replication, mirrors) is scanned on its own, and this scan does not speak for it
      * @param digest    the image
      * @param sightings its findings that count, possibly none
      * @return the groups this scan resolved
      */
-    public synchronized int record(String digest, List<Sighting> sightings, Instant now) {
+    public synchronized int record(String registry, String repository, String digest, List<Sighting> sightings, Instant now) {
         Map<String, Sighting> byGroup = new LinkedHashMap<>();
         sightings.forEach(s -> byGroup.putIfAbsent(s.groupKey(), s));
         for (int attempt = 1; ; attempt++) {
             try {
-                return record(digest, byGroup, now);
+                return record(registry, repository, digest, byGroup, now);
             } catch (SQLException e) {
                 // replicas on one database record the same new group at once: the loser finds it there next time
                 if (attempt >= CONFLICT_ATTEMPTS || !Database.conflict(e)) {
@@ -80,11 +82,12 @@ public class SightingStore {
         }
     }
 
-    private int record(String digest, Map<String, Sighting> byGroup, Instant now) throws SQLException {
+    private int record(String registry, String repository, String digest, Map<String, Sighting> byGroup, Instant now)
+            throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                int resolved = dropGone(c, digest, byGroup.keySet(), now);
+                int resolved = dropGone(c, registry, repository, digest, byGroup.keySet(), now);
                 if (byGroup.isEmpty()) {
                     c.commit();
                     return resolved;
@@ -131,10 +134,15 @@ public class SightingStore {
     }
 
     /** Drops the image's groups its newest scan no longer reports; marks those left in no image resolved. */
-    private static int dropGone(Connection c, String digest, Set<String> current, Instant now) throws SQLException {
+    private static int dropGone(Connection c, String registry, String repository, String digest, Set<String> current,
+                                Instant now) throws SQLException {
         List<String> gone = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT group_key FROM sighting_image WHERE digest = ?")) {
+        // one digest may be in several repositories and registries (replication, mirrors): this scan speaks for its own
+        try (PreparedStatement ps = c.prepareStatement("SELECT i.group_key FROM sighting_image i JOIN sighting_group g ON "
+                + "g.group_key = i.group_key WHERE i.digest = ? AND g.registry = ? AND g.repository = ?")) {
             ps.setString(1, digest);
+            ps.setString(2, cut(registry, 300));
+            ps.setString(3, cut(repository, 1000));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     if (!current.contains(rs.getString(1))) {

@@ -4,6 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.harbordt.demo.SimulatedRegistry;
 import io.github.harbordt.harbor.HarborVersion;
 import io.github.harbordt.mapping.AuditStream;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.KubernetesListBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.github.harbordt.runtime.Pods;
+import io.github.harbordt.support.FakeChannel;
 import io.github.harbordt.support.FakeDynatrace;
 import io.github.harbordt.support.FakeHarbor;
 import io.github.harbordt.support.HarborWebhooks;
@@ -65,12 +70,20 @@ class ScaleOutIT {
     Path work;
 
     @Test
-    void threeReplicasShareFourInstancesEachCycleOnOneReplicaAtATimeEverythingDeliveredOnce() throws Exception {
+    void threeReplicasShareFourInstancesEachCycleOnOneReplicaAtATimeEverythingDeliveredAndNotifiedOnce() throws Exception {
         Map<String, SimulatedRegistry> registries = new LinkedHashMap<>();
         List<FakeHarbor> harbors = new ArrayList<>();
         List<PackagedJar> replicas = new ArrayList<>();
-        try (FakeDynatrace dynatrace = new FakeDynatrace("dt0c01.REPLICAS")) {
-            StringBuilder config = new StringBuilder("harbor.instances = a,b,c,d\nharbor.interval = 2s\n");
+        try (FakeDynatrace dynatrace = new FakeDynatrace("dt0c01.REPLICAS"); FakeChannel channel = new FakeChannel("ok")) {
+            // app-1 and app-2 of every instance run in production: their critical finding is a group to notify, 8 in all
+            String pods = Serialization.asJson(new KubernetesListBuilder().withItems(List.of(
+                    Pods.namespace("prod-shop", Map.of()),
+                    Pods.pod("prod-shop", "app-1", "app-1", Map.of(), "registry/app-1:1",
+                            Pods.running("app", "registry/app-1:1", "registry/app-1@" + Registries.digest(1))),
+                    Pods.pod("prod-shop", "app-2", "app-2", Map.of(), "registry/app-2:1",
+                            Pods.running("app", "registry/app-2:1", "registry/app-2@" + Registries.digest(2))))).build());
+            StringBuilder config = new StringBuilder("harbor.instances = a,b,c,d\nharbor.interval = 2s\n"
+                    + "runtime.prod.pods-file = pods.json\nnotifications.after-each-cycle = true\n");
             for (String id : List.of("a", "b", "c", "d")) {
                 SimulatedRegistry r = registry(id, 6, 3);
                 for (int n = 0; n < 3; n++) {
@@ -82,7 +95,13 @@ class ScaleOutIT {
                 config.append(instance(id, harbor));
             }
             for (int i = 1; i <= 3; i++) {
-                replicas.add(PackagedJar.start(replicaDir("replica-" + i, config.toString()), environment(dynatrace)));
+                Path dir = replicaDir("replica-" + i, config.toString());
+                Files.writeString(dir.resolve("pods.json"), pods);
+                Map<String, String> env = environment(dynatrace);
+                env.put("RUNTIME_CLUSTERS", "prod");
+                env.put("NOTIFICATION_CHANNELS", "webhook");
+                env.put("NOTIFICATION_WEBHOOK_URL", channel.url("/hook"));
+                replicas.add(PackagedJar.start(dir, env));
             }
             await().atMost(Duration.ofSeconds(120)).until(() -> cycles(replicas).size() >= 12);
             // new scans while the replicas take turns
@@ -92,7 +111,7 @@ class ScaleOutIT {
             }
             int before = cycles(replicas).size();
             await().atMost(Duration.ofSeconds(120)).until(() -> cycles(replicas).size() >= before + 16
-                    && dynatrace.events("VULNERABILITY_SCAN").size() >= 4 * 8);
+                    && dynatrace.events("VULNERABILITY_SCAN").size() >= 4 * 8 && channel.accepted().size() >= 8);
             for (PackagedJar replica : replicas) {
                 assertThat(replica.terminate(Duration.ofSeconds(60))).as(replica.output()).isZero();
             }
@@ -123,6 +142,11 @@ class ScaleOutIT {
             List<String> audit = dynatrace.logRecords().stream().map(JsonNode::toString).toList();
             assertThat(dynatrace.logRecords()).as("every audit row once").hasSize(4 * 3);
             assertThat(audit).doesNotHaveDuplicates();
+            List<String> notified = new ArrayList<>();
+            for (FakeChannel.Received n : channel.accepted()) {
+                notified.add(new ObjectMapper().readTree(n.body()).path("notification.id").asText());
+            }
+            assertThat(notified).as("one message per group across the replicas").hasSize(8).doesNotHaveDuplicates();
         } finally {
             replicas.forEach(PackagedJar::close);
             harbors.forEach(FakeHarbor::close);

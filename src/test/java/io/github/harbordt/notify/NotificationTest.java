@@ -166,6 +166,25 @@ class NotificationTest {
     }
 
     @Test
+    void aRescanOfOneDigestInAnotherRepositoryDoesNotResolveThisRepositorysGroup() throws Exception {
+        api();
+        // the same image replicated into a second repository
+        SimulatedRegistry.Artifact mirror = registry.push("shop/api-mirror", digest(1), "IMAGE", List.of("1.0"),
+                success(Instant.now().minusSeconds(30), List.of(vuln("CVE-2024-3094", "xz-utils", "5.6.0", "5.6.1", "Critical", 10.0))));
+        start(Map.of());
+        assertThat(crawl()).isEqualTo(CycleResult.DELIVERED);
+        // the mirror's copy is rescanned with a newer database that no longer reports xz
+        registry.rescan(mirror, Instant.now(), 0, List::of);
+        try (LogCapture logs = new LogCapture()) {
+            assertThat(crawl()).isEqualTo(CycleResult.DELIVERED);
+            assertThat(logs.text()).contains("resolved_groups=1");
+        }
+        decide();
+        assertThat(webhook.accepted()).as("shop/api still has it: its group is notified").singleElement()
+                .satisfies(n -> assertThat(n.body()).contains("\"container_image.repository\":\"shop/api\""));
+    }
+
+    @Test
     void withNotificationsResolvedAnAnnouncedGroupTheNewestScanNoLongerReportsIsAnnouncedResolvedOncePerChannel() throws Exception {
         SimulatedRegistry.Artifact api = api();
         try (FakeJira jira = new FakeJira()) {
