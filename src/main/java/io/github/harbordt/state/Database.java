@@ -25,6 +25,8 @@ import javax.sql.DataSource;
 public final class Database implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+    /** The PostgreSQL advisory lock replicas take while they migrate (any constant of the connector's own). */
+    private static final long MIGRATION_LOCK = 0x48617262_6f724474L;
 
     private final HikariDataSource dataSource;
     private final String location;
@@ -118,24 +120,35 @@ public final class Database implements AutoCloseable {
      * version is not written to, so a read-only one reaches the write probe and its message.
      */
     private void migrate() {
-        try {
-            Flyway flyway = Flyway.configure()
-                    .dataSource(dataSource)
-                    .locations("classpath:db/state")
-                    .javaMigrations(new DropLedgerWithoutRepository(), new AddResolvedAt(), new QuartzJobStore(),
-                            new NotificationKinds())
-                    .placeholders(Map.of("text", postgres ? "TEXT" : "CLOB"))
-                    .baselineOnMigrate(true)
-                    .baselineVersion("0")
-                    .table("connector_schema_history")
-                    .loggers("slf4j")
-                    .load();
-            if (flyway.info().pending().length > 0) {
-                MigrateResult result = flyway.migrate();
-                LOG.info("State database {}: schema brought from version {} to {}", location,
-                        result.initialSchemaVersion == null ? "none" : result.initialSchemaVersion, result.targetSchemaVersion);
+        Flyway flyway = Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/state")
+                .javaMigrations(new DropLedgerWithoutRepository(), new AddResolvedAt(), new QuartzJobStore(),
+                        new NotificationKinds())
+                .placeholders(Map.of("text", postgres ? "TEXT" : "CLOB"))
+                .baselineOnMigrate(true)
+                .baselineVersion("0")
+                .table("connector_schema_history")
+                .loggers("slf4j")
+                .load();
+        // replicas starting together on an empty database would race to create the history table: one at a time
+        try (Connection lock = dataSource.getConnection(); Statement s = lock.createStatement()) {
+            if (postgres) {
+                s.execute("SELECT pg_advisory_lock(" + MIGRATION_LOCK + ")");
             }
-        } catch (RuntimeException e) {
+            try {
+                if (flyway.info().pending().length > 0) {
+                    MigrateResult result = flyway.migrate();
+                    LOG.info("State database {}: schema brought from version {} to {}", location,
+                            result.initialSchemaVersion == null ? "none" : result.initialSchemaVersion,
+                            result.targetSchemaVersion);
+                }
+            } finally {
+                if (postgres) {
+                    s.execute("SELECT pg_advisory_unlock(" + MIGRATION_LOCK + ")");
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
             throw failure("bring the connector's tables to this release", e);
         }
     }

@@ -15,6 +15,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -70,6 +71,20 @@ class DatabaseUpgradeTest {
         try (Connection c = postgres.connect(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM qrtz_locks")) {
             assertThat(rs.next()).as("Quartz's job store tables exist for clustered schedules").isTrue();
+        }
+    }
+
+    @Test
+    void replicasStartingTogetherOnAnEmptyPostgresMigrateItOnce() throws Exception {
+        List<CompletableFuture<Database>> opening = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            opening.add(CompletableFuture.supplyAsync(() -> new Database(postgres.url(), postgres.user(), "")));
+        }
+        for (CompletableFuture<Database> database : opening) {
+            database.get().close();
+        }
+        try (Connection c = postgres.connect(); Statement s = c.createStatement()) {
+            assertThat(rows(s, "SELECT COUNT(*) FROM \"connector_schema_history\" WHERE \"version\" = '6'")).containsExactly("1");
         }
     }
 
