@@ -48,6 +48,7 @@ import io.github.harbordt.webhook.WebhookReceiver;
 import io.github.harbordt.webhook.WebhookRoutes;
 import io.github.harbordt.webhook.WebhookScans;
 import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.component.http.HttpComponent;
@@ -69,6 +70,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -98,6 +100,7 @@ public final class Connector {
     private final AuditCycles audits;
     private final ObjectMapper json = new ObjectMapper();
     private final HarborSimulator demo;
+    private final Duration demoPatchAfter;
     private final DefaultAggregateController batcher = new DefaultAggregateController();
     private final WebhookSettings webhooks;
     private final Clock clock;
@@ -118,6 +121,7 @@ public final class Connector {
         this.demo = startDemoIfUnconfigured(configured, clock);
         this.instances = Map.copyOf(configured);
         this.dynatrace = DynatraceSettings.load(s, dataDir);
+        this.demoPatchAfter = s.duration("demo.patch-after");
         this.database = new Database(s.optional("state.jdbc-url").orElse(h2State(dataDir)), s.string("state.username"),
                 s.string("state.password"));
         this.cluster = ClusterSettings.load(s);
@@ -202,6 +206,9 @@ public final class Connector {
         if (replicas.shared()) {
             shareSchedules(ctx);
         }
+        if (demo != null) {
+            patchDemoLater(ctx);
+        }
         ctx.addRoutes(DeliveryRoutes.drainSchedule(outboxSettings.checkInterval()));
         if (notifications.settings().enabled()) {
             ctx.addRoutes(NotificationRoutes.schedule(notifications.settings().cron()));
@@ -257,6 +264,23 @@ public final class Connector {
         component.setPrefixInstanceName(false);
         component.setProperties(quartz);
         LOG.info("Schedules shared through Quartz's clustered job store: replica {}", replicas.id());
+    }
+
+    /**
+     * Service mode on the demo registry: after {@code demo.patch-after} its production nginx is rescanned without its
+     * critical vulnerabilities, so the next cycle shows latest-scan truth at work ({@code resolved_groups}).
+     */
+    private void patchDemoLater(CamelContext ctx) throws Exception {
+        ctx.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("timer:demo-patch?repeatCount=1&delay=" + demoPatchAfter.toMillis()).routeId("demo-patch")
+                        .process(e -> LOG.info("Demo registry: {}:{} rescanned after its maintainers' patch; {} critical "
+                                        + "finding(s) gone, the next cycle marks their groups resolved (resolved_groups)",
+                                DemoRegistry.PATCHED_REPOSITORY, DemoRegistry.PATCHED_TAG,
+                                DemoRegistry.patch(demo.registry(), clock.instant())));
+            }
+        });
     }
 
     /** Adds the Quartz route {@code harbor-<id>-<task>} that sends the instance's id to {@code target}. */

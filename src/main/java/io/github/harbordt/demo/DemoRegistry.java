@@ -88,6 +88,26 @@ public final class DemoRegistry {
     }
 
     /** The demo registry: scans of the last day (and a few older ones outside the first look-back window). */
+    /** The image the demo patches while it runs: it runs in production with four critical vulnerabilities. */
+    public static final String PATCHED_REPOSITORY = "library/nginx";
+    public static final String PATCHED_TAG = "1.25.3";
+
+    /**
+     * Its maintainers' patch: the image is rescanned and no longer reports its critical vulnerabilities, so the next
+     * cycle finds their groups resolved (latest-scan truth) and the funnel shrinks.
+     *
+     * @return how many critical findings the rescan no longer reports
+     */
+    public static int patch(SimulatedRegistry r, Instant now) {
+        SimulatedRegistry.Artifact image = r.artifacts().stream()
+                .filter(a -> a.repository().equals(PATCHED_REPOSITORY) && a.tags() != null && a.tags().contains(PATCHED_TAG))
+                .findFirst().orElseThrow();
+        List<SimulatedRegistry.Vuln> before = image.scan().vulnerabilities().get();
+        List<SimulatedRegistry.Vuln> after = before.stream().filter(v -> !"Critical".equals(v.severity())).toList();
+        r.rescan(image, now, after.size(), () -> after);
+        return before.size() - after.size();
+    }
+
     public static SimulatedRegistry create(Instant now) {
         SimulatedRegistry r = new SimulatedRegistry("v2.13.1-a1b2c3d4", ROBOT, SECRET);
         Random random = new Random(42);
