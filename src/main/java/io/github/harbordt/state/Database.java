@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
@@ -26,6 +27,9 @@ public final class Database implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
     /** The PostgreSQL advisory lock replicas take while they migrate (any constant of the connector's own). */
+    /** The version of this release's last migration (DatabaseUpgradeTest holds it to the migrations). */
+    public static final String SCHEMA_VERSION = "6";
+    private static final String HISTORY = "connector_schema_history";
     private static final long MIGRATION_LOCK = 0x48617262_6f724474L;
 
     private final HikariDataSource dataSource;
@@ -120,6 +124,10 @@ public final class Database implements AutoCloseable {
      * version is not written to, so a read-only one reaches the write probe and its message.
      */
     private void migrate() {
+        if (current()) {
+            // every start of a state at this version (most starts) spares Flyway's own start-up
+            return;
+        }
         Flyway flyway = Flyway.configure()
                 .dataSource(dataSource)
                 .locations("classpath:db/state")
@@ -128,7 +136,7 @@ public final class Database implements AutoCloseable {
                 .placeholders(Map.of("text", postgres ? "TEXT" : "CLOB"))
                 .baselineOnMigrate(true)
                 .baselineVersion("0")
-                .table("connector_schema_history")
+                .table(HISTORY)
                 .loggers("slf4j")
                 .load();
         // replicas starting together on an empty database would race to create the history table: one at a time
@@ -150,6 +158,18 @@ public final class Database implements AutoCloseable {
             }
         } catch (SQLException | RuntimeException e) {
             throw failure("bring the connector's tables to this release", e);
+        }
+    }
+
+    /** Whether the last migration recorded is this release's last one. */
+    private boolean current() {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT \"version\" FROM \"" + HISTORY + "\" WHERE \"success\" "
+                     + "ORDER BY \"installed_rank\" DESC")) {
+            return rs.next() && SCHEMA_VERSION.equals(rs.getString(1));
+        } catch (SQLException e) {
+            // no history table yet: a new database, or one of the releases before versioned migrations
+            return false;
         }
     }
 
