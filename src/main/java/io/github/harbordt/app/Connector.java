@@ -25,6 +25,7 @@ import io.github.harbordt.notify.NotificationRoutes;
 import io.github.harbordt.notify.Notifications;
 import io.github.harbordt.pipeline.AuditCycles;
 import io.github.harbordt.pipeline.AuditRoutes;
+import io.github.harbordt.pipeline.ConnectorHealth;
 import io.github.harbordt.pipeline.DeliveryLedger;
 import io.github.harbordt.pipeline.HarborRoutes;
 import io.github.harbordt.pipeline.ScanCycles;
@@ -153,6 +154,11 @@ public final class Connector {
         this.audits = new AuditCycles(instances, state, deadLetters, ledger, auditBatcher, dynatrace,
                 new AuditLogMapper(dynatrace.extraAttributes()), outbox, json, clock);
 
+        // found in the registry by Camel's health-check registry, beside its own checks
+        ConnectorHealth health = new ConnectorHealth(instances.values(), List.of(cycles.guard(), audits.guard()), ledger,
+                state, pendingArtifacts, outbox, deadLetters, database, s.duration("health.cycle-stuck-after"), clock);
+        ctx.getRegistry().bind("connectorReadiness", health.readiness());
+        ctx.getRegistry().bind("connectorLiveness", health.liveness());
         configureHttp(ctx);
         ExecutorService pool = ctx.getExecutorServiceManager()
                 .newFixedThreadPool(this, "harbor-fetch", s.integer("harbor.parallelism"));

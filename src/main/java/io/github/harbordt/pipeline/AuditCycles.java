@@ -74,7 +74,7 @@ public class AuditCycles {
         this.mapper = mapper;
         this.json = json;
         this.clock = clock;
-        this.guard = new CycleGuard(instances, ledger, Sink.LOGS, "audit cycle", instance -> instance.audit().enabled());
+        this.guard = new CycleGuard(instances, ledger, Sink.LOGS, "audit cycle", instance -> instance.audit().enabled(), clock);
     }
 
     /** Opens a cycle for the instance in the {@value HarborInstance#HEADER} header; false when it must not run. */
@@ -251,7 +251,7 @@ public class AuditCycles {
             LOG.error("Harbor '{}' audit cycle incomplete, rows are read again from high_water_id={}: {} {}",
                     id, highWater(cycle), cycle.stats().auditSummary(), ledger.whyUnsettled(id, Sink.LOGS));
         }
-        guard.close(id);
+        guard.close(id, result, null);
         return result;
     }
 
@@ -259,11 +259,17 @@ public class AuditCycles {
     public CycleResult abort(@ExchangeProperty(ExchangeNames.CYCLE) AuditCycle cycle, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception e) {
         String id = cycle.instance().id();
         batcher.forceCompletionOfGroup(id);
+        String reason = SystemInfo.reason(cycle.instance(), e);
         LOG.error("Harbor '{}' audit cycle failed, the next one goes on from high_water_id={}: {} {} seconds={}", id,
-                highWater(cycle), SystemInfo.reason(cycle.instance(), e), cycle.stats().auditSummary(),
-                String.format("%.1f", cycle.seconds()));
-        guard.close(id);
-        return CycleResult.of(e);
+                highWater(cycle), reason, cycle.stats().auditSummary(), String.format("%.1f", cycle.seconds()));
+        CycleResult result = CycleResult.of(e);
+        guard.close(id, result, reason);
+        return result;
+    }
+
+    /** How the instance's audit cycles go, for the health checks. */
+    public CycleGuard guard() {
+        return guard;
     }
 
     /** What a cycle that {@link #begin} did not open counts as: halted delivery, or an overlap in service mode. */

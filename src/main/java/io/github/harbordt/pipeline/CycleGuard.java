@@ -8,6 +8,8 @@ import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -29,14 +31,29 @@ public final class CycleGuard {
     private final String kind;
     private final Predicate<HarborInstance> switchedOn;
     private final Set<String> running = ConcurrentHashMap.newKeySet();
+    private final Map<String, Status> statuses = new ConcurrentHashMap<>();
+    private final Clock clock;
+
+    /**
+     * How an instance's cycles of this kind go, for the health checks.
+     *
+     * @param started    when the last cycle began
+     * @param ended      when the last finished cycle ended; null before the first
+     * @param result     how it ended; null before the first
+     * @param problem    why it could not do its work (Harbor unreachable, refused credentials, ...); null when it could
+     * @param running    whether a cycle runs now (since {@code started})
+     */
+    public record Status(Instant started, Instant ended, CycleResult result, String problem, boolean running) {
+    }
 
     public CycleGuard(Map<String, HarborInstance> instances, DeliveryLedger ledger, Sink sink, String kind,
-               Predicate<HarborInstance> switchedOn) {
+               Predicate<HarborInstance> switchedOn, Clock clock) {
         this.instances = instances;
         this.ledger = ledger;
         this.sink = sink;
         this.kind = kind;
         this.switchedOn = switchedOn;
+        this.clock = clock;
     }
 
     /**
@@ -50,6 +67,9 @@ public final class CycleGuard {
             LOG.warn("Harbor '{}': {} skipped, the previous one is still running", id, kind);
             return Optional.empty();
         }
+        instance.ifPresent(i -> statuses.compute(id, (k, last) -> last == null
+                ? new Status(clock.instant(), null, null, null, true)
+                : new Status(clock.instant(), last.ended(), last.result(), last.problem(), true)));
         return instance;
     }
 
@@ -80,7 +100,30 @@ public final class CycleGuard {
         return ledger.haltReason(id, sink).isPresent() ? CycleResult.HALTED : CycleResult.SKIPPED;
     }
 
-    public void close(String instanceId) {
+    /**
+     * The cycle {@link #open} began has ended.
+     *
+     * @param problem why it could not do its work, or null
+     */
+    public void close(String instanceId, CycleResult result, String problem) {
+        Status last = statuses.get(instanceId);
+        statuses.put(instanceId, new Status(last == null ? clock.instant() : last.started(), clock.instant(), result, problem,
+                false));
         running.remove(instanceId);
+    }
+
+    /** The instance's cycles of this kind; empty before the first began. */
+    public Optional<Status> status(String instanceId) {
+        return Optional.ofNullable(statuses.get(instanceId));
+    }
+
+    /** What this guard's cycles are called in messages ("cycle", "audit cycle"). */
+    public String kind() {
+        return kind;
+    }
+
+    /** The sink this kind delivers to. */
+    public Sink sink() {
+        return sink;
     }
 }

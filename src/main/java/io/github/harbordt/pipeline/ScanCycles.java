@@ -59,7 +59,7 @@ public class ScanCycles {
         this.deliveredScanRetention = deliveredScanRetention;
         this.clock = clock;
         this.aliases = aliases;
-        this.guard = new CycleGuard(instances, ledger, Sink.SECURITY_EVENTS, "cycle", instance -> true);
+        this.guard = new CycleGuard(instances, ledger, Sink.SECURITY_EVENTS, "cycle", instance -> true, clock);
     }
 
     /**
@@ -298,7 +298,7 @@ public class ScanCycles {
             LOG.error("Harbor '{}' cycle incomplete, watermark kept: {} seconds={} {}", id, cycle.stats().summary(),
                     String.format("%.1f", cycle.seconds()), ledger.whyUnsettled(id, Sink.SECURITY_EVENTS));
         }
-        guard.close(id);
+        guard.close(id, result, null);
         return result;
     }
 
@@ -323,10 +323,17 @@ public class ScanCycles {
     public CycleResult abort(@ExchangeProperty(ExchangeNames.CYCLE) ScanCycle cycle, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception e) {
         String id = cycle.instance().id();
         batcher.forceCompletionOfGroup(id);
+        String reason = SystemInfo.reason(cycle.instance(), e);
         LOG.error("Harbor '{}' cycle failed, watermark kept, next cycle retries: {} {} seconds={}", id,
-                SystemInfo.reason(cycle.instance(), e), cycle.stats().summary(), String.format("%.1f", cycle.seconds()));
-        guard.close(id);
-        return CycleResult.of(e);
+                reason, cycle.stats().summary(), String.format("%.1f", cycle.seconds()));
+        CycleResult result = CycleResult.of(e);
+        guard.close(id, result, reason);
+        return result;
+    }
+
+    /** How the instance's scan cycles go, for the health checks. */
+    public CycleGuard guard() {
+        return guard;
     }
 
     /** What a cycle that {@link #begin} did not open counts as: halted delivery, or an overlap in service mode. */

@@ -17,6 +17,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
@@ -93,6 +94,16 @@ public final class Database implements AutoCloseable {
      * H2 opens a file it cannot write read-only, without complaint, and a database may accept a connection and refuse
      * writes; the first write of a cycle is too late to find out (events would be sent and not recorded).
      */
+    /** Why the database cannot be written now (the write probe's one line), or empty when it can. */
+    public Optional<String> unwritable() {
+        try {
+            probeWrite();
+            return Optional.empty();
+        } catch (StateStoreException e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
     private void probeWrite() {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             c.setAutoCommit(false);

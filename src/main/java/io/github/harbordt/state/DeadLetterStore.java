@@ -46,6 +46,21 @@ public class DeadLetterStore {
         }
     }
 
+    /** Records of the instance in entries still waiting for a replay (health details and metrics). */
+    public long pendingRecords(String instanceId) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT COALESCE(SUM(records), 0) FROM dead_letter WHERE replayed_at IS NULL AND instance_id = ?")) {
+            ps.setString(1, instanceId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw database.failure("count the dead letters of " + instanceId, e);
+        }
+    }
+
     /** Entries still waiting for a replay (or, with {@code all}, every entry), oldest first. */
     public List<DeadLetter> list(boolean all) {
         String sql = "SELECT id, instance_id, sink, created_at, reason, status_code, records, payload, attempts, replayed_at "

@@ -50,7 +50,7 @@ public class WebhookScans {
 
     public WebhookScans(Map<String, HarborInstance> instances, DeliveryLedger ledger, AggregateController batcher,
                         WebhookSettings settings, Clock clock) {
-        this.guard = new CycleGuard(instances, ledger, Sink.SECURITY_EVENTS, "webhook", instance -> true);
+        this.guard = new CycleGuard(instances, ledger, Sink.SECURITY_EVENTS, "webhook", instance -> true, clock);
         this.batcher = batcher;
         this.settings = settings;
         this.clock = clock;
