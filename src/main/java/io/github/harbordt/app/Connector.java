@@ -26,6 +26,7 @@ import io.github.harbordt.notify.Notifications;
 import io.github.harbordt.pipeline.AuditCycles;
 import io.github.harbordt.pipeline.AuditRoutes;
 import io.github.harbordt.pipeline.ConnectorHealth;
+import io.github.harbordt.pipeline.CycleMeters;
 import io.github.harbordt.pipeline.DeliveryLedger;
 import io.github.harbordt.pipeline.HarborRoutes;
 import io.github.harbordt.pipeline.ScanCycles;
@@ -170,13 +171,13 @@ public final class Connector {
                 deadLetters, ledger, runtimes, notifications, dynatrace);
         ctx.addRoutes(new DeliveryRoutes(dynatrace, new DynatraceRequests(dynatrace, ledger, deadLetters, outbox, json),
                 batcher, auditBatcher, deliveryPool(ctx, s.integer("dynatrace.delivery-threads")), outbox));
+        CycleMeters meters = new CycleMeters(state, pendingArtifacts, outbox, deadLetters, clock);
         ctx.addRoutes(new HarborRoutes(cycles, new HarborRequests(json), new HarborPages(), mapping,
-                s.integer("harbor.retries"), s.duration("harbor.retry-delay"),
-                notifications));
+                s.integer("harbor.retries"), s.duration("harbor.retry-delay"), notifications, meters));
         if (notifying.enabled()) {
             ctx.addRoutes(new NotificationRoutes(notifications, notifying, dynatrace));
         }
-        ctx.addRoutes(new AuditRoutes(audits));
+        ctx.addRoutes(new AuditRoutes(audits, meters));
         ctx.addRoutes(new MetricRoutes(dynatrace));
         if (runtimes.enabled()) {
             ctx.addRoutes(new RuntimeRoutes(runtimes, runtime.refreshInterval()));

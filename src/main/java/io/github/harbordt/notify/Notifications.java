@@ -12,6 +12,9 @@ import io.github.harbordt.runtime.RuntimeContexts;
 import io.github.harbordt.state.SightedGroup;
 import io.github.harbordt.state.Sighting;
 import io.github.harbordt.state.SightingStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.ProducerTemplate;
@@ -23,6 +26,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -184,18 +188,30 @@ public class Notifications {
         return store.claim(n);
     }
 
-    public void sent(@ExchangeProperty(ExchangeNames.NOTIFICATION) SightingStore.Notification n) {
+    public void sent(CamelContext context, @ExchangeProperty(ExchangeNames.NOTIFICATION) SightingStore.Notification n) {
         store.sent(n, clock.instant());
+        count(context, n, "sent");
+    }
+
+    /** {@code harbor_connector_notifications_total{channel, kind, outcome}}: sent, failed (tried again later), dead. */
+    private static void count(CamelContext context, SightingStore.Notification n, String outcome) {
+        MeterRegistry registry = context.getRegistry().findSingleByType(MeterRegistry.class);
+        if (registry != null) {
+            Counter.builder("harbor.connector.notifications").description("Notification attempts by channel and outcome")
+                    .tag("channel", n.channel()).tag("kind", n.kind().name().toLowerCase(Locale.ROOT)).tag("outcome", outcome)
+                    .register(registry).increment();
+        }
     }
 
     /** The channel failed after its retries: tried again at the next run, until notifications.max-attempts. */
-    public void failed(@ExchangeProperty(ExchangeNames.NOTIFICATION) SightingStore.Notification n,
+    public void failed(CamelContext context, @ExchangeProperty(ExchangeNames.NOTIFICATION) SightingStore.Notification n,
                        @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception e) {
         String group = n.groupKey();
         String channel = n.channel();
         int attempts = store.notification(group, channel, n.kind()).map(SightingStore.Notification::attempts).orElse(0) + 1;
         boolean dead = attempts >= settings.maxAttempts();
         store.failed(n, String.valueOf(e == null ? null : e.getMessage()), dead);
+        count(context, n, dead ? "dead" : "failed");
         LOG.warn("Notification {} to channel '{}' failed (attempt {} of {}){}: {}", group.substring(0, 12), channel,
                 attempts, settings.maxAttempts(), dead ? ", given up (state DEAD)" : ", tried again at the next run",
                 e == null ? "" : e.getMessage());

@@ -14,10 +14,12 @@ public class AuditRoutes extends RouteBuilder {
     public static final String AUDIT_CYCLE = "direct:harbor-audit-cycle";
 
     private final AuditCycles cycles;
+    private final CycleMeters meters;
     private final SystemInfo systemInfo = new SystemInfo();
 
-    public AuditRoutes(AuditCycles cycles) {
+    public AuditRoutes(AuditCycles cycles, CycleMeters meters) {
         this.cycles = cycles;
+        this.meters = meters;
     }
 
     @Override
@@ -41,7 +43,8 @@ public class AuditRoutes extends RouteBuilder {
                 .endChoice()
                 .otherwise()
                     .setBody(method(cycles, "notStarted"))
-                .end();
+                .end()
+                .bean(meters, "audit");
 
         // the audit tables this cycle reads (the pre-2.13 history first, when asked for), one after the other
         from("direct:harbor-audit-streams").routeId("harbor-audit-streams")

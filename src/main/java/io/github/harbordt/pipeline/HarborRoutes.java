@@ -44,9 +44,9 @@ public class HarborRoutes extends RouteBuilder {
     private final Notifications notifications;
 
     public HarborRoutes(ScanCycles cycles, HarborRequests requests, HarborPages pages, ScanEventsProcessor mapping,
-                        int retries, Duration retryDelay, Notifications notifications) {
+                        int retries, Duration retryDelay, Notifications notifications, CycleMeters cycleMeters) {
         this.cycles = cycles;
-        this.cycleMeters = new CycleMeters(cycles::pendingCount);
+        this.cycleMeters = cycleMeters;
         this.requests = requests;
         this.pages = pages;
         this.mapping = mapping;
@@ -88,7 +88,8 @@ public class HarborRoutes extends RouteBuilder {
                 .endChoice()
                 .otherwise()
                     .setBody(method(cycles, "notStarted"))
-                .end();
+                .end()
+                .bean(cycleMeters, "scans");
 
         // what follows a cycle runs on a copy of its exchange: the cycle does not wait for its metrics or notifications
         from("direct:harbor-scan-cycle-finish").routeId("harbor-scan-cycle-finish")
@@ -96,7 +97,7 @@ public class HarborRoutes extends RouteBuilder {
                 .wireTap("direct:harbor-cycle-done").id("cycle-done");
 
         from("direct:harbor-cycle-done").routeId("harbor-cycle-done")
-                .bean(cycleMeters, "record")
+                .bean(cycleMeters, "funnel")
                 .setBody(method(cycles, "funnelLines"))
                 .to(MetricRoutes.METRICS)
                 .process(e -> notifications.cycleDone(ScanCycle.of(e).scannedImages()))

@@ -212,10 +212,6 @@ public class ScanCycles {
         return list;
     }
 
-    public int pendingCount(String instanceId) {
-        return pending.count(instanceId);
-    }
-
     /** The API URL of the pending artifact in the body; the listing's context is set as the crawl would have it. */
     public String pendingArtifactUrl(Exchange exchange) {
         PendingArtifact p = exchange.getMessage().getBody(PendingArtifact.class);

@@ -123,8 +123,8 @@ class ApplicationBootTest {
                 .contains("UP");
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(http.send(HttpRequest.newBuilder(
                 URI.create(base + "metrics")).build(), HttpResponse.BodyHandlers.ofString()).body())
-                .contains("harbor_connector_findings_funnel{instance=\"default\",step=\"all\"} 20.0")
-                .contains("harbor_connector_findings_funnel{instance=\"default\",step=\"running\"} 0.0"));
+                .contains("harbor_connector_findings_funnel{harbor_instance=\"default\",step=\"all\"} 20.0")
+                .contains("harbor_connector_findings_funnel{harbor_instance=\"default\",step=\"running\"} 0.0"));
     }
 
     @Test

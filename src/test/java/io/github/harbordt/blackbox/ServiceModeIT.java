@@ -86,7 +86,7 @@ class ServiceModeIT {
                     HttpResponse.BodyHandlers.ofString()).body();
             assertThat(metrics).contains("jvm_memory_used_bytes", "jvm_gc_", "jvm_threads_live_threads",
                     "process_cpu_usage", "harbor_connector_findings_funnel",
-                    "harbor_connector_artifacts_skipped_total{instance=\"default\",reason=\"malformed\"}");
+                    "harbor_connector_artifacts_skipped_total{harbor_instance=\"default\",reason=\"malformed\"}");
 
             assertThat(connector.terminate(Duration.ofSeconds(60))).as(connector.output()).isZero();
         }
