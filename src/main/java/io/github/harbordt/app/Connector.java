@@ -193,7 +193,10 @@ public final class Connector {
                 }
             }
         }, true, true);
-        LOG.info("Connector ready: Harbor {} -> {}", instances.values(), dynatrace);
+        LOG.info("Connector ready: Harbor {} -> {}; state {}{}; runtime context {}; notifications {}; webhooks {}",
+                instances.values(), dynatrace, database.location(), replicas.shared() ? " shared by replicas" : "",
+                !runtimes.enabled() ? "off" : runtime.clusters().isEmpty() ? "the demo cluster" : runtime.clusters(), notifying.enabled() ? notifying.channels() : "off",
+                webhooks.enabled() ? "on port " + webhooks.port() : "off");
     }
 
     /** The default state: an H2 file in the data folder. */
