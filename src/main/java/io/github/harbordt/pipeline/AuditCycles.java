@@ -238,18 +238,20 @@ public class AuditCycles {
         batcher.forceCompletionOfGroup(id);
         boolean settled = ledger.awaitSettled(id, Sink.LOGS, dynatrace.settleTimeout());
         CycleResult result;
-        if (settled) {
-            if (cycle.historyComplete()) {
-                store.saveWatermark(id, HISTORY_DONE, "complete");
+        try (LogFields fields = LogFields.of(id, "audit", cycle.stats().auditSummary() + " seconds=" + cycle.seconds())) {
+            if (settled) {
+                if (cycle.historyComplete()) {
+                    store.saveWatermark(id, HISTORY_DONE, "complete");
+                }
+                result = CycleResult.settled(cycle.stats());
+                LOG.info("Harbor '{}' audit cycle {}: {} high_water_id={}{} seconds={}", id, result.name().toLowerCase(),
+                        cycle.stats().auditSummary(), highWater(cycle), cycle.more() ? " more=next-cycle" : "",
+                        String.format("%.1f", cycle.seconds()));
+            } else {
+                result = ledger.unsettledResult(id, Sink.LOGS);
+                LOG.error("Harbor '{}' audit cycle incomplete, rows are read again from high_water_id={}: {} {}",
+                        id, highWater(cycle), cycle.stats().auditSummary(), ledger.whyUnsettled(id, Sink.LOGS));
             }
-            result = CycleResult.settled(cycle.stats());
-            LOG.info("Harbor '{}' audit cycle {}: {} high_water_id={}{} seconds={}", id, result.name().toLowerCase(),
-                    cycle.stats().auditSummary(), highWater(cycle), cycle.more() ? " more=next-cycle" : "",
-                    String.format("%.1f", cycle.seconds()));
-        } else {
-            result = ledger.unsettledResult(id, Sink.LOGS);
-            LOG.error("Harbor '{}' audit cycle incomplete, rows are read again from high_water_id={}: {} {}",
-                    id, highWater(cycle), cycle.stats().auditSummary(), ledger.whyUnsettled(id, Sink.LOGS));
         }
         guard.close(id, result, null);
         return result;
@@ -260,8 +262,10 @@ public class AuditCycles {
         String id = cycle.instance().id();
         batcher.forceCompletionOfGroup(id);
         String reason = SystemInfo.reason(cycle.instance(), e);
-        LOG.error("Harbor '{}' audit cycle failed, the next one goes on from high_water_id={}: {} {} seconds={}", id,
-                highWater(cycle), reason, cycle.stats().auditSummary(), String.format("%.1f", cycle.seconds()));
+        try (LogFields fields = LogFields.of(id, "audit", cycle.stats().auditSummary() + " seconds=" + cycle.seconds())) {
+            LOG.error("Harbor '{}' audit cycle failed, the next one goes on from high_water_id={}: {} {} seconds={}", id,
+                    highWater(cycle), reason, cycle.stats().auditSummary(), String.format("%.1f", cycle.seconds()));
+        }
         CycleResult result = CycleResult.of(e);
         guard.close(id, result, reason);
         return result;

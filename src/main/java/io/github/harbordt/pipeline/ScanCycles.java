@@ -273,26 +273,28 @@ public class ScanCycles {
         batcher.forceCompletionOfGroup(id);
         boolean settled = ledger.awaitSettled(id, Sink.SECURITY_EVENTS, dynatrace.settleTimeout());
         CycleResult result;
-        if (settled && !cycle.unreadable().isEmpty()) {
-            result = CycleResult.FAILED;
-            LOG.error("Harbor '{}' cycle failed, watermark kept, next cycle retries: {} scanned artifact(s) could not be "
-                    + "read: {}; {} seconds={}", id, cycle.unreadable().size(), String.join("; ", cycle.unreadable()),
-                    cycle.stats().summary(), String.format("%.1f", cycle.seconds()));
-        } else if (settled && cycle.stats().scansElsewhere.get() > 0) {
-            result = CycleResult.settled(cycle.stats());
-            LOG.info("Harbor '{}' cycle {}, watermark kept: {} scan(s) on their way from another replica are read again "
-                    + "next cycle: {} seconds={}", id, result.name().toLowerCase(), cycle.stats().scansElsewhere,
-                    cycle.stats().summary(), String.format("%.1f", cycle.seconds()));
-        } else if (settled) {
-            store.saveWatermark(id, StateStore.SCANS, cycle.harborNow().toString());
-            store.forgetDeliveredBefore(id, clock.instant().minus(deliveredScanRetention));
-            result = CycleResult.settled(cycle.stats());
-            LOG.info("Harbor '{}' cycle {}: {} seconds={} watermark={}", id, result.name().toLowerCase(),
-                    cycle.stats().summary(), String.format("%.1f", cycle.seconds()), cycle.harborNow());
-        } else {
-            result = ledger.unsettledResult(id, Sink.SECURITY_EVENTS);
-            LOG.error("Harbor '{}' cycle incomplete, watermark kept: {} seconds={} {}", id, cycle.stats().summary(),
-                    String.format("%.1f", cycle.seconds()), ledger.whyUnsettled(id, Sink.SECURITY_EVENTS));
+        try (LogFields fields = LogFields.of(id, "scans", cycle.stats().summary() + " seconds=" + cycle.seconds())) {
+            if (settled && !cycle.unreadable().isEmpty()) {
+                result = CycleResult.FAILED;
+                LOG.error("Harbor '{}' cycle failed, watermark kept, next cycle retries: {} scanned artifact(s) could not be "
+                        + "read: {}; {} seconds={}", id, cycle.unreadable().size(), String.join("; ", cycle.unreadable()),
+                        cycle.stats().summary(), String.format("%.1f", cycle.seconds()));
+            } else if (settled && cycle.stats().scansElsewhere.get() > 0) {
+                result = CycleResult.settled(cycle.stats());
+                LOG.info("Harbor '{}' cycle {}, watermark kept: {} scan(s) on their way from another replica are read again "
+                        + "next cycle: {} seconds={}", id, result.name().toLowerCase(), cycle.stats().scansElsewhere,
+                        cycle.stats().summary(), String.format("%.1f", cycle.seconds()));
+            } else if (settled) {
+                store.saveWatermark(id, StateStore.SCANS, cycle.harborNow().toString());
+                store.forgetDeliveredBefore(id, clock.instant().minus(deliveredScanRetention));
+                result = CycleResult.settled(cycle.stats());
+                LOG.info("Harbor '{}' cycle {}: {} seconds={} watermark={}", id, result.name().toLowerCase(),
+                        cycle.stats().summary(), String.format("%.1f", cycle.seconds()), cycle.harborNow());
+            } else {
+                result = ledger.unsettledResult(id, Sink.SECURITY_EVENTS);
+                LOG.error("Harbor '{}' cycle incomplete, watermark kept: {} seconds={} {}", id, cycle.stats().summary(),
+                        String.format("%.1f", cycle.seconds()), ledger.whyUnsettled(id, Sink.SECURITY_EVENTS));
+            }
         }
         guard.close(id, result, null);
         return result;
@@ -320,8 +322,10 @@ public class ScanCycles {
         String id = cycle.instance().id();
         batcher.forceCompletionOfGroup(id);
         String reason = SystemInfo.reason(cycle.instance(), e);
-        LOG.error("Harbor '{}' cycle failed, watermark kept, next cycle retries: {} {} seconds={}", id,
-                reason, cycle.stats().summary(), String.format("%.1f", cycle.seconds()));
+        try (LogFields fields = LogFields.of(id, "scans", cycle.stats().summary() + " seconds=" + cycle.seconds())) {
+            LOG.error("Harbor '{}' cycle failed, watermark kept, next cycle retries: {} {} seconds={}", id,
+                    reason, cycle.stats().summary(), String.format("%.1f", cycle.seconds()));
+        }
         CycleResult result = CycleResult.of(e);
         guard.close(id, result, reason);
         return result;
