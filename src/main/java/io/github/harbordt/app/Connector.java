@@ -173,7 +173,8 @@ public final class Connector {
                 batcher, auditBatcher, deliveryPool(ctx, s.integer("dynatrace.delivery-threads")), outbox));
         CycleMeters meters = new CycleMeters(state, pendingArtifacts, outbox, deadLetters, clock);
         ctx.addRoutes(new HarborRoutes(cycles, new HarborRequests(json), new HarborPages(), mapping,
-                s.integer("harbor.retries"), s.duration("harbor.retry-delay"), notifications, meters));
+                s.integer("harbor.retries"), s.duration("harbor.retry-delay"), notifications, meters,
+                s.duration("harbor.progress-interval")));
         if (notifying.enabled()) {
             ctx.addRoutes(new NotificationRoutes(notifications, notifying, dynatrace));
         }

@@ -42,9 +42,12 @@ public class HarborRoutes extends RouteBuilder {
     private final int retries;
     private final Duration retryDelay;
     private final Notifications notifications;
+    private final Duration progressInterval;
 
     public HarborRoutes(ScanCycles cycles, HarborRequests requests, HarborPages pages, ScanEventsProcessor mapping,
-                        int retries, Duration retryDelay, Notifications notifications, CycleMeters cycleMeters) {
+                        int retries, Duration retryDelay, Notifications notifications, CycleMeters cycleMeters,
+                        Duration progressInterval) {
+        this.progressInterval = progressInterval;
         this.cycles = cycles;
         this.cycleMeters = cycleMeters;
         this.requests = requests;
@@ -104,6 +107,10 @@ public class HarborRoutes extends RouteBuilder {
                 .filter(constant(notifications.settings().enabled() && notifications.settings().afterEachCycle()))
                     .to(NotificationRoutes.TRIGGER)
                 .end();
+
+        from("timer:harbor-cycle-progress?delay=" + progressInterval.toMillis() + "&period=" + progressInterval.toMillis())
+                .routeId("harbor-cycle-progress")
+                .bean(cycles, "progress(" + progressInterval.toMillis() + ")");
 
         // Follows Harbor's Link header page by page; each page is handed to the page route as a list.
         from("direct:harbor-list").routeId("harbor-list")

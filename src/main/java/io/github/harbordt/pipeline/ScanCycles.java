@@ -29,6 +29,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The steps of a scan cycle that the crawl routes call: where the window starts, which Harbor URL comes next, which
@@ -44,6 +45,8 @@ public class ScanCycles {
     private final DynatraceSettings dynatrace;
     private final Duration deliveredScanRetention;
     private final Clock clock;
+    /** The cycles running now, by instance: what {@link #progress} reports on. */
+    private final Map<String, ScanCycle> active = new ConcurrentHashMap<>();
     private final CycleGuard guard;
     private final ImageAliases aliases;
     private final PendingArtifactStore pending;
@@ -80,9 +83,28 @@ public class ScanCycles {
         if (instance.backfill()) {
             windowStart = Instant.EPOCH;
         }
-        exchange.setProperty(ExchangeNames.CYCLE, ScanCycle.crawl(instance, windowStart, ledger.newCycle(id, Sink.SECURITY_EVENTS), now));
+        ScanCycle cycle = ScanCycle.crawl(instance, windowStart, ledger.newCycle(id, Sink.SECURITY_EVENTS), now);
+        exchange.setProperty(ExchangeNames.CYCLE, cycle);
+        active.put(id, cycle);
         LOG.debug("Harbor '{}': cycle starts, scans completed after {}", id, windowStart);
         return true;
+    }
+
+    /**
+     * A long cycle (a backfill, a big first crawl) says how far it got, once per {@code harbor.progress-interval}: a
+     * cycle shorter than that stays quiet.
+     */
+    public void progress(long intervalMillis) {
+        for (ScanCycle cycle : active.values()) {
+            double seconds = cycle.seconds();
+            if (seconds * 1000 < intervalMillis) {
+                continue;
+            }
+            CycleStats s = cycle.stats();
+            LOG.info("Harbor '{}' cycle in progress: artifacts_seen={} scans_new={} findings={} batches={} bytes={} "
+                    + "harbor_requests={} rate={} findings/s elapsed={}s", cycle.instance().id(), s.artifactsSeen, s.scansNew,
+                    s.findings, s.batches, s.bytes, s.harborRequests, Math.round(s.findings.get() / seconds), Math.round(seconds));
+        }
     }
 
     public String projectsUrl(@ExchangeProperty(ExchangeNames.CYCLE) ScanCycle cycle) {
@@ -296,6 +318,7 @@ public class ScanCycles {
                         String.format("%.1f", cycle.seconds()), ledger.whyUnsettled(id, Sink.SECURITY_EVENTS));
             }
         }
+        active.remove(id);
         guard.close(id, result, null);
         return result;
     }
@@ -327,6 +350,7 @@ public class ScanCycles {
                     reason, cycle.stats().summary(), String.format("%.1f", cycle.seconds()));
         }
         CycleResult result = CycleResult.of(e);
+        active.remove(id);
         guard.close(id, result, reason);
         return result;
     }

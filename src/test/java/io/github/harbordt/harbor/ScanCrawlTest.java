@@ -8,6 +8,7 @@ import io.github.harbordt.state.StateStore;
 import io.github.harbordt.support.ConnectorHarness;
 import io.github.harbordt.support.FakeDynatrace;
 import io.github.harbordt.support.FakeHarbor;
+import io.github.harbordt.support.LogCapture;
 import io.github.harbordt.support.Peers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,6 +62,30 @@ class ScanCrawlTest {
 
     private void start(Map<String, String> overrides) throws Exception {
         connector = peers.connector(data, harbor.url(), dynatrace.url(), overrides);
+    }
+
+    @Test
+    void aLongCycleLogsItsProgressAtTheIntervalAndAShortOneStaysQuiet() throws Exception {
+        SimulatedRegistry r = registry("v2.13.1-a1b2c3d4");
+        for (int i = 1; i <= 12; i++) {
+            r.push("library/app-" + i, digest(i), "IMAGE", List.of("1"), success(now.minusSeconds(60),
+                    io.github.harbordt.support.Registries.vulns(4)));
+        }
+        harbor.slow("/additions", Duration.ofMillis(300));
+        start(Map.of("harbor.progress-interval", "400ms", "harbor.parallelism", "1"));
+        try (LogCapture logs = new LogCapture()) {
+            assertThat(connector.runCycle()).isEqualTo(CycleResult.DELIVERED);
+            List<String> progress = logs.text().lines().filter(l -> l.contains("Harbor 'default' cycle in progress:")).toList();
+            assertThat(progress).as("a 3.6 s cycle, a line every 0.4 s").hasSizeGreaterThanOrEqualTo(3);
+            assertThat(progress.get(progress.size() - 1)).containsPattern("artifacts_seen=\\d+ scans_new=\\d+ findings=\\d+ "
+                    + "batches=\\d+ bytes=\\d+ harbor_requests=\\d+ rate=\\d+ findings/s elapsed=\\d+s");
+        }
+        harbor.slow("/additions", Duration.ZERO);
+        r.rescan(r.artifacts().get(0), Instant.now(), 2, () -> io.github.harbordt.support.Registries.vulns(2));
+        try (LogCapture logs = new LogCapture()) {
+            assertThat(connector.runCycle()).isEqualTo(CycleResult.DELIVERED);
+            assertThat(logs.text()).doesNotContain("cycle in progress");
+        }
     }
 
     @Test
