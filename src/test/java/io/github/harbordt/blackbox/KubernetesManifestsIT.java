@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The kustomize base under {@code config/kubernetes/}, read with fabric8's model, against what the packaged jar
  * really serves and reads: the probe paths answer on the management port, the ports are the defaults, every variable
  * of the Secret and every key of the ConfigMap is one the connector documents, the mounts are where it looks for its
- * configuration and data, the replicas share a PostgreSQL, and the grace period outlasts the shutdown timeout.
+ * configuration and data, the replicas share a PostgreSQL, and the grace period outlasts the shutdown timeout. The
+ * CronJob variant and {@code docker-compose.yml} are held to the same.
  */
 class KubernetesManifestsIT {
 
@@ -105,6 +107,28 @@ class KubernetesManifestsIT {
         NetworkPolicy policy = one(resources, NetworkPolicy.class);
         assertThat(policy.getSpec().getIngress().get(0).getPorts()).extracting(p -> p.getPort().getIntVal())
                 .containsExactlyInAnyOrderElementsOf(ports.values());
+
+        // the CronJob variant runs the same container in once mode
+        CronJob job = Serialization.unmarshal(Files.readString(DIR.resolve("cronjob.yaml")), CronJob.class);
+        Container once = job.getSpec().getJobTemplate().getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(once.getEnv()).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("CONNECTOR_MODE");
+            assertThat(e.getValue()).isEqualTo("once");
+        });
+        assertThat(documentedVariables).containsAll(once.getEnv().stream().map(e -> e.getName()).toList());
+        assertThat(once.getEnvFrom().get(0).getSecretRef().getName()).isEqualTo(secret.getMetadata().getName());
+        assertThat(once.getVolumeMounts()).extracting(m -> m.getMountPath()).containsAll(mounts.values());
+
+        // docker-compose.yml: the same ports, a health check on the readiness path, a clear word when the jar is missing
+        JsonNode compose = new ObjectMapper(new YAMLFactory()).readTree(Path.of("docker-compose.yml").toFile()).path("services")
+                .path("connector");
+        String readinessPath = container.getReadinessProbe().getHttpGet().getPath();
+        assertThat(compose.path("healthcheck").path("test").toString())
+                .contains("http://127.0.0.1:" + ports.get("management") + readinessPath);
+        assertThat(compose.path("ports").toString()).contains(ports.get("webhook") + ":" + ports.get("webhook"),
+                ports.get("management") + ":" + ports.get("management"));
+        String jar = compose.path("volumes").get(0).asText().split(":")[1];
+        assertThat(compose.path("entrypoint").toString()).contains("test -f " + jar, "build it first");
 
         // the probes' paths, asked of the packaged jar on the port the manifest names
         HttpClient http = HttpClient.newHttpClient();
