@@ -14,7 +14,7 @@ import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
- * The packages of {@code src/main} form layers, and every dependency points down (README, "How it works"). A class
+ * The packages of {@code src/main} form layers, and every dependency points down (docs/how-it-works.md). A class
  * that reaches up a layer, or two packages that need each other, fail the build here.
  */
 @AnalyzeClasses(packages = "io.github.harbordt", importOptions = ImportOption.DoNotIncludeTests.class)
