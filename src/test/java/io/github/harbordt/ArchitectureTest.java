@@ -26,6 +26,7 @@ class ArchitectureTest {
             "mapping",   // the event and log contracts: pure functions of Harbor's data
             "state",     // persistence: watermarks, ledger rows, dead letters, outbox, sightings
             "config",    // the typed settings and the rules they define
+            "auth",      // how the connector proves itself to Dynatrace: token kinds, OAuth client access tokens
             "harbor",    // the Harbor API: requests, paging, parsing, selection
             "runtime",   // where images run: cluster listings and matching
             "dynatrace", // batching and delivery to Dynatrace, the outbox

@@ -1,6 +1,7 @@
 package io.github.harbordt.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.harbordt.auth.DynatraceCredentials;
 import io.github.harbordt.config.ClusterSettings;
 import io.github.harbordt.config.DynatraceSettings;
 import io.github.harbordt.config.HarborInstance;
@@ -160,6 +161,12 @@ public final class Connector {
                 state, pendingArtifacts, outbox, deadLetters, database, s.duration("health.cycle-stuck-after"), clock);
         ctx.getRegistry().bind("connectorReadiness", health.readiness());
         ctx.getRegistry().bind("connectorLiveness", health.liveness());
+        DynatraceSettings.OAuthClient oauth = dynatrace.oauth();
+        DynatraceCredentials credentials = !dynatrace.token().isEmpty() || !oauth.configured()
+                ? DynatraceCredentials.token(dynatrace.token())
+                : DynatraceCredentials.oauth(oauth.id(), oauth.secret(), oauth.tokenUrl(), oauth.scope(),
+                "dynatrace.oauth-client-id and -client-secret (DT_OAUTH_CLIENT_ID, DT_OAUTH_CLIENT_SECRET) and "
+                        + "dynatrace.oauth-token-url", dynatrace.responseTimeout());
         configureHttp(ctx);
         ExecutorService pool = ctx.getExecutorServiceManager()
                 .newFixedThreadPool(this, "harbor-fetch", s.integer("harbor.parallelism"));
@@ -169,17 +176,17 @@ public final class Connector {
         }
         ScanEventsProcessor mapping = new ScanEventsProcessor(new SecurityEventMapper(dynatrace.extraAttributes()),
                 deadLetters, ledger, runtimes, notifications, dynatrace);
-        ctx.addRoutes(new DeliveryRoutes(dynatrace, new DynatraceRequests(dynatrace, ledger, deadLetters, outbox, json),
+        ctx.addRoutes(new DeliveryRoutes(dynatrace, new DynatraceRequests(dynatrace, credentials, ledger, deadLetters, outbox, json),
                 batcher, auditBatcher, deliveryPool(ctx, s.integer("dynatrace.delivery-threads")), outbox));
         CycleMeters meters = new CycleMeters(state, pendingArtifacts, outbox, deadLetters, clock);
         ctx.addRoutes(new HarborRoutes(cycles, new HarborRequests(json), new HarborPages(), mapping,
                 s.integer("harbor.retries"), s.duration("harbor.retry-delay"), notifications, meters,
                 s.duration("harbor.progress-interval")));
         if (notifying.enabled()) {
-            ctx.addRoutes(new NotificationRoutes(notifications, notifying, dynatrace));
+            ctx.addRoutes(new NotificationRoutes(notifications, notifying, dynatrace, credentials));
         }
         ctx.addRoutes(new AuditRoutes(audits, meters));
-        ctx.addRoutes(new MetricRoutes(dynatrace));
+        ctx.addRoutes(new MetricRoutes(dynatrace, credentials));
         if (runtimes.enabled()) {
             ctx.addRoutes(new RuntimeRoutes(runtimes, runtime.refreshInterval()));
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.harbordt.auth.DynatraceCredentials;
 import io.github.harbordt.config.DynatraceSettings;
 import io.github.harbordt.exchange.ExchangeNames;
 import io.github.harbordt.mapping.LogLimits;
@@ -33,10 +34,12 @@ public class DynatraceRequests {
     private final DeadLetterStore deadLetters;
     private final Outbox outbox;
     private final ObjectMapper json;
+    private final DynatraceCredentials credentials;
 
-    public DynatraceRequests(DynatraceSettings settings, DeliveryOutcomes ledger, DeadLetterStore deadLetters, Outbox outbox,
-                             ObjectMapper json) {
+    public DynatraceRequests(DynatraceSettings settings, DynatraceCredentials credentials, DeliveryOutcomes ledger,
+                             DeadLetterStore deadLetters, Outbox outbox, ObjectMapper json) {
         this.settings = settings;
+        this.credentials = credentials;
         this.ledger = ledger;
         this.deadLetters = deadLetters;
         this.outbox = outbox;
@@ -63,14 +66,19 @@ public class DynatraceRequests {
         });
     }
 
-    public void prepare(Exchange exchange) {
+    public void prepare(Exchange exchange) throws IOException, InterruptedException {
         var message = exchange.getMessage();
         Batch batch = message.getBody(Batch.class);
         exchange.setProperty(ExchangeNames.BATCH, batch);
         // the Harbor call's headers (CamelHttpUri above all) must not leak into this request; the redelivery headers stay
         message.removeHeaders("*", "CamelRedeliver*");
         message.setHeader(Exchange.HTTP_URI, settings.url() + path(batch.sink()));
-        message.setHeader("Authorization", "Api-Token " + settings.token());
+        try {
+            message.setHeader("Authorization", credentials.authorization());
+        } catch (DynatraceCredentials.RefusedException e) {
+            // a refused OAuth client is a refused token: delivery stops until the settings change
+            throw new DeliveryHaltedException("Dynatrace's " + e.getMessage(), 401);
+        }
         message.setHeader(Exchange.CONTENT_TYPE, "application/json; charset=utf-8");
         message.setBody(new BatchEntity(batch));
     }

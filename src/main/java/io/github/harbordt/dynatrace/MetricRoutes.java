@@ -1,5 +1,6 @@
 package io.github.harbordt.dynatrace;
 
+import io.github.harbordt.auth.DynatraceCredentials;
 import io.github.harbordt.config.DynatraceSettings;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
@@ -21,9 +22,11 @@ public class MetricRoutes extends RouteBuilder {
     public static final String METRICS = "direct:dynatrace-metrics";
 
     private final DynatraceSettings settings;
+    private final DynatraceCredentials credentials;
     private volatile String refused;
 
-    public MetricRoutes(DynatraceSettings settings) {
+    public MetricRoutes(DynatraceSettings settings, DynatraceCredentials credentials) {
+        this.credentials = credentials;
         this.settings = settings;
     }
 
@@ -53,7 +56,7 @@ public class MetricRoutes extends RouteBuilder {
                     var m = e.getMessage();
                     m.removeHeaders("*", "CamelRedeliver*");
                     m.setHeader(Exchange.HTTP_URI, settings.url() + settings.metricsPath());
-                    m.setHeader("Authorization", "Api-Token " + settings.token());
+                    m.setHeader("Authorization", credentials.authorization());
                     m.setHeader(Exchange.CONTENT_TYPE, "text/plain; charset=utf-8");
                 })
                 .to(settings.url() + "?httpMethod=POST&throwExceptionOnFailure=false").id("metrics-ingest")

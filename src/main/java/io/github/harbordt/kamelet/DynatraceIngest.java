@@ -8,6 +8,7 @@ import io.github.harbordt.dynatrace.Sink;
 import org.apache.camel.Body;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
+import io.github.harbordt.auth.DynatraceCredentials;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 
@@ -66,7 +67,8 @@ public class DynatraceIngest implements CamelContextAware {
             producer = camelContext.createProducerTemplate();
         }
         Exchange answer = producer.request(url + path + "?httpMethod=POST&throwExceptionOnFailure=false", e -> {
-            e.getMessage().setHeader("Authorization", "Api-Token " + token);
+            // an access token as Api-Token, a platform token as Bearer
+            e.getMessage().setHeader("Authorization", DynatraceCredentials.token(token).authorization());
             e.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json; charset=utf-8");
             e.getMessage().setBody(batch);
         });

@@ -1,5 +1,6 @@
 package io.github.harbordt.notify;
 
+import io.github.harbordt.auth.DynatraceCredentials;
 import io.github.harbordt.config.DynatraceSettings;
 import io.github.harbordt.config.NotificationSettings;
 import io.github.harbordt.exchange.ExchangeNames;
@@ -28,9 +29,12 @@ public class NotificationRoutes extends RouteBuilder {
     private final NotificationSettings settings;
     private final Path localDir;
     private final DynatraceSettings dynatrace;
+    private final DynatraceCredentials credentials;
 
     /** @param dynatrace where the {@code dynatrace} channel sends events; its dry-run folder takes the {@code local} channel's files */
-    public NotificationRoutes(Notifications notifications, NotificationSettings settings, DynatraceSettings dynatrace) {
+    public NotificationRoutes(Notifications notifications, NotificationSettings settings, DynatraceSettings dynatrace,
+                              DynatraceCredentials credentials) {
+        this.credentials = credentials;
         this.notifications = notifications;
         this.settings = settings;
         this.localDir = dynatrace.dryRunDir();
@@ -112,7 +116,7 @@ public class NotificationRoutes extends RouteBuilder {
                             settings.dynatraceEventType())))
                     .removeHeaders("*")
                     .setHeader(Exchange.HTTP_URI, constant(dynatrace.url() + settings.dynatraceEventsPath()))
-                    .setHeader("Authorization", constant("Api-Token " + dynatrace.token()))
+                    .process(e -> e.getMessage().setHeader("Authorization", credentials.authorization()))
                     .setHeader(Exchange.CONTENT_TYPE, constant("application/json; charset=utf-8"))
                     .to(dynatrace.url() + "?httpMethod=POST&throwExceptionOnFailure=true");
         }

@@ -2,6 +2,7 @@ package io.github.harbordt.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.harbordt.auth.DynatraceCredentials;
 import io.github.harbordt.config.RuntimeSettings;
 import io.github.harbordt.config.StageRules;
 
@@ -37,9 +38,7 @@ public final class DynatraceQuerySource implements InventorySource {
     private final Duration timeout;
     private final HttpClient http;
     private final ObjectMapper json = new ObjectMapper();
-    /** The OAuth client's access token and when to fetch the next one; unused with a platform token. */
-    private String accessToken;
-    private long refreshAtNanos;
+    private final DynatraceCredentials credentials;
 
     public DynatraceQuerySource(RuntimeSettings.Cluster cluster) {
         this.cluster = cluster.name();
@@ -47,6 +46,11 @@ public final class DynatraceQuerySource implements InventorySource {
         this.settings = cluster.dynatrace();
         this.timeout = cluster.requestTimeout();
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        String name = "runtime." + this.cluster;
+        this.credentials = settings.clientId().isEmpty() ? DynatraceCredentials.token(settings.token())
+                : DynatraceCredentials.oauth(settings.clientId(), settings.clientSecret(), settings.tokenUrl(),
+                "storage:entities:read", name + ".dynatrace-oauth-client-id and -client-secret (DT_OAUTH_CLIENT_ID, "
+                        + "DT_OAUTH_CLIENT_SECRET), and " + name + ".dynatrace-oauth-token-url,", timeout);
     }
 
     @Override
@@ -108,10 +112,16 @@ public final class DynatraceQuerySource implements InventorySource {
     }
 
     private JsonNode send(HttpRequest.Builder request, String what) throws IOException, InterruptedException {
+        String authorization;
+        try {
+            authorization = credentials.authorization();
+        } catch (IOException e) {
+            throw new IOException("runtime." + cluster + ": " + e.getMessage(), e);
+        }
         HttpResponse<byte[]> response;
         try {
             response = http.send(request.timeout(timeout.plusMillis(WAIT_MILLIS))
-                    .header("Authorization", "Bearer " + bearer()).header("Accept", "application/json").build(),
+                    .header("Authorization", authorization).header("Accept", "application/json").build(),
                     HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw new IOException("runtime." + cluster + ": Dynatrace at " + settings.url() + " is unreachable (" + e
@@ -133,37 +143,6 @@ public final class DynatraceQuerySource implements InventorySource {
                     + cluster + ".dynatrace-url (DT_PLATFORM_URL, e.g. https://abc12345.apps.dynatrace.com)");
             default -> throw new IOException(where + " (" + message + "); tried again at the next refresh");
         };
-    }
-
-    /** The platform token, or the OAuth client's access token, fetched again a minute before it expires. */
-    private String bearer() throws IOException, InterruptedException {
-        if (settings.clientId().isEmpty()) {
-            return settings.token();
-        }
-        if (accessToken == null || System.nanoTime() > refreshAtNanos) {
-            String form = "grant_type=client_credentials&client_id=" + URLEncoder.encode(settings.clientId(), StandardCharsets.UTF_8)
-                    + "&client_secret=" + URLEncoder.encode(settings.clientSecret(), StandardCharsets.UTF_8)
-                    + "&scope=" + URLEncoder.encode("storage:entities:read", StandardCharsets.UTF_8);
-            HttpResponse<byte[]> response;
-            try {
-                response = http.send(HttpRequest.newBuilder(URI.create(settings.tokenUrl())).timeout(timeout)
-                        .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofByteArray());
-            } catch (IOException e) {
-                throw new IOException("runtime." + cluster + ": the OAuth token URL " + settings.tokenUrl()
-                        + " is unreachable (" + e + "): check runtime." + cluster + ".dynatrace-oauth-token-url", e);
-            }
-            JsonNode body = readOrText(response.body());
-            if (response.statusCode() != 200 || !body.hasNonNull("access_token")) {
-                throw new IOException("runtime." + cluster + ": the OAuth token URL answered " + response.statusCode()
-                        + " (" + body.path("error").asText("") + "): check runtime." + cluster
-                        + ".dynatrace-oauth-client-id and -client-secret (DT_OAUTH_CLIENT_ID, DT_OAUTH_CLIENT_SECRET)");
-            }
-            accessToken = body.get("access_token").asText();
-            long seconds = Math.max(0, body.path("expires_in").asLong(300) - 60);
-            refreshAtNanos = System.nanoTime() + seconds * 1_000_000_000L;
-        }
-        return accessToken;
     }
 
     private JsonNode readOrText(byte[] body) {

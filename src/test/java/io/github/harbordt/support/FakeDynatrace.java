@@ -59,6 +59,7 @@ public final class FakeDynatrace implements AutoCloseable {
     private final int port;
     private final ExecutorService executor = Executors.newFixedThreadPool(4, r -> new Thread(r, "fake-dynatrace"));
     private final String token;
+    private volatile String bearer;
     private final ConcurrentLinkedQueue<Scripted> script = new ConcurrentLinkedQueue<>();
     private final List<Request> accepted = new CopyOnWriteArrayList<>();
     private final List<Long> attemptTimes = new CopyOnWriteArrayList<>();
@@ -97,6 +98,21 @@ public final class FakeDynatrace implements AutoCloseable {
     /** Back after {@link #down()}, on the same port. */
     public void up() throws IOException {
         server = listen(port);
+    }
+
+    /** An OAuth access token this Dynatrace accepts too, as a bearer. */
+    public void acceptBearer(String accessToken) {
+        this.bearer = accessToken;
+    }
+
+    /**
+     * The token, as Dynatrace takes each kind: an access token after {@code Api-Token}, a platform token
+     * ({@code dt0s16.}) after {@code Bearer}; or the accepted OAuth access token.
+     */
+    private boolean authorized(HttpExchange ex) {
+        String header = ex.getRequestHeaders().getFirst("Authorization");
+        String expected = (token.startsWith("dt0s16.") ? "Bearer " : "Api-Token ") + token;
+        return expected.equals(header) || bearer != null && ("Bearer " + bearer).equals(header);
     }
 
     /** The one token this Dynatrace accepts. */
@@ -162,7 +178,7 @@ public final class FakeDynatrace implements AutoCloseable {
                 try (InputStream in = ex.getRequestBody()) {
                     davisEvents.add(json.readTree(in));
                 }
-                send(ex, ("Api-Token " + token).equals(ex.getRequestHeaders().getFirst("Authorization")) ? 201 : 401,
+                send(ex, authorized(ex) ? 201 : 401,
                         "{\"reportCount\":1}");
                 return;
             }
@@ -171,7 +187,7 @@ public final class FakeDynatrace implements AutoCloseable {
                 try (InputStream in = ex.getRequestBody()) {
                     lines = in.readAllBytes();
                 }
-                if (!("Api-Token " + token).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+                if (!authorized(ex)) {
                     send(ex, 401, "{\"error\":{\"code\":401,\"message\":\"Missing or invalid token\"}}");
                 } else {
                     ingestMetrics(ex, lines);
@@ -195,7 +211,7 @@ public final class FakeDynatrace implements AutoCloseable {
                 send(ex, 404, "{\"error\":{\"code\":404,\"message\":\"Not found\"}}");
                 return;
             }
-            if (!("Api-Token " + token).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+            if (!authorized(ex)) {
                 send(ex, 401, "{\"error\":{\"code\":401,\"message\":\"Missing or invalid token\"}}");
                 return;
             }

@@ -22,6 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class FakeGrail implements AutoCloseable {
 
+    private volatile String lastScope;
+
     private final HttpServer server;
     private final ObjectMapper json = new ObjectMapper();
     private final String token;
@@ -52,6 +54,11 @@ public final class FakeGrail implements AutoCloseable {
 
     public String tokenUrl() {
         return url() + "/sso/oauth2/token";
+    }
+
+    /** The permissions the last token request asked for. */
+    public String lastScope() {
+        return lastScope;
     }
 
     public int tokenRequests() {
@@ -131,6 +138,7 @@ public final class FakeGrail implements AutoCloseable {
                 form.put(java.net.URLDecoder.decode(kv[0], java.nio.charset.StandardCharsets.UTF_8),
                         kv.length < 2 ? "" : java.net.URLDecoder.decode(kv[1], java.nio.charset.StandardCharsets.UTF_8));
             }
+            lastScope = form.getOrDefault("scope", "");
             if (!"client_credentials".equals(form.get("grant_type")) || clientId == null
                     || !clientId.equals(form.get("client_id")) || !clientSecret.equals(form.get("client_secret"))) {
                 send(ex, 400, Map.of("error", "invalid_client", "error_description", "client authentication failed"));
