@@ -7,6 +7,7 @@ import io.github.harbordt.config.DynatraceSettings;
 import io.github.harbordt.config.HarborInstance;
 import io.github.harbordt.config.NotificationSettings;
 import io.github.harbordt.config.OutboxSettings;
+import io.github.harbordt.config.Proxies;
 import io.github.harbordt.config.RuntimeSettings;
 import io.github.harbordt.config.Settings;
 import io.github.harbordt.config.WebhookSettings;
@@ -55,6 +56,8 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.component.http.HttpComponent;
+import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
+import org.apache.hc.client5.http.impl.routing.SystemDefaultRoutePlanner;
 import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.processor.aggregate.DefaultAggregateController;
@@ -69,6 +72,8 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.net.ProxySelector;
+import java.net.URI;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -167,6 +172,7 @@ public final class Connector {
                 : DynatraceCredentials.oauth(oauth.id(), oauth.secret(), oauth.tokenUrl(), oauth.scope(),
                 "dynatrace.oauth-client-id and -client-secret (DT_OAUTH_CLIENT_ID, DT_OAUTH_CLIENT_SECRET) and "
                         + "dynatrace.oauth-token-url", dynatrace.responseTimeout());
+        useProxies(s, notifying, runtime);
         configureHttp(ctx);
         ExecutorService pool = ctx.getExecutorServiceManager()
                 .newFixedThreadPool(this, "harbor-fetch", s.integer("harbor.parallelism"));
@@ -401,6 +407,7 @@ public final class Connector {
      */
     private static HttpComponent harborHttp(HarborInstance instance) {
         HttpComponent http = new HttpComponent();
+        http.setHttpClientConfigurer(Connector::followProxySelector);
         http.setConnectTimeout(instance.connectTimeout().toMillis());
         http.setConnectionRequestTimeout(instance.responseTimeout().toMillis());
         http.setResponseTimeout(instance.responseTimeout().toMillis());
@@ -420,6 +427,48 @@ public final class Connector {
             // HttpClient would otherwise retry 429/503 itself, waiting out Retry-After inside one call (CAMEL-23345);
             // the delivery route's redelivery is the only retry
             http.setAutomaticRetriesDisabled(true);
+            http.setHttpClientConfigurer(Connector::followProxySelector);
+        }
+    }
+
+    /**
+     * Camel's HTTP clients ask the JVM's proxy selector for each request (HttpClient's default route planner would
+     * not): the environment's proxies (see {@link #useProxies}) reach Harbor, Dynatrace and the channels alike.
+     */
+    private static void followProxySelector(HttpClientBuilder builder) {
+        builder.setRoutePlanner(new SystemDefaultRoutePlanner(null));
+    }
+
+    /**
+     * {@code HTTPS_PROXY}, {@code HTTP_PROXY} and {@code NO_PROXY}, with each destination's own setting over them
+     * ({@code harbor.<id>.proxy}, {@code dynatrace.proxy}, {@code notifications.proxy}), become the JVM's proxy
+     * selector, which every HTTP client of the connector follows. The Kubernetes client reads the same variables.
+     */
+    private void useProxies(Settings s, NotificationSettings notifying, RuntimeSettings runtime) {
+        Map<String, String> overrides = new LinkedHashMap<>();
+        for (HarborInstance instance : instances.values()) {
+            s.optional("harbor." + instance.id() + ".proxy").or(() -> s.optional("harbor.proxy"))
+                    .ifPresent(p -> overrides.put(Proxies.destination(URI.create(instance.url())), p));
+        }
+        s.optional("dynatrace.proxy").ifPresent(p -> {
+            for (String url : List.of(dynatrace.url(), dynatrace.oauth().tokenUrl())) {
+                if (!url.isEmpty()) {
+                    overrides.put(Proxies.destination(URI.create(url)), p);
+                }
+            }
+        });
+        s.optional("notifications.proxy").ifPresent(p -> {
+            for (String url : List.of(notifying.webhookUrl(), notifying.slackUrl(), notifying.teamsUrl(), notifying.jira().url())) {
+                if (!url.isEmpty()) {
+                    overrides.put(Proxies.destination(URI.create(url)), p);
+                }
+            }
+        });
+        Proxies proxies = Proxies.of(System::getenv, overrides);
+        if (proxies.any()) {
+            ProxySelector.setDefault(proxies);
+            LOG.info("HTTP proxies: HTTPS_PROXY/HTTP_PROXY/NO_PROXY from the environment{}",
+                    overrides.isEmpty() ? "" : ", with the destinations' own settings for " + overrides.keySet());
         }
     }
 

@@ -29,7 +29,8 @@ public final class PackagedJar implements AutoCloseable {
 
     /** The variables the connector documents; a developer's shell must not leak one of them into a black-box run. */
     private static final List<String> CONNECTOR_VARIABLES = List.of("HARBOR_", "DT_", "CONNECTOR_", "WEBHOOK_",
-            "MANAGEMENT_", "STATE_", "CLUSTER_", "LOG_FORMAT", "ROUTES_DIR", "RUNTIME_", "NOTIFICATION_", "SLACK_", "TEAMS_", "JIRA_", "CAMEL_");
+            "MANAGEMENT_", "STATE_", "CLUSTER_", "LOG_FORMAT", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY",
+            "http_proxy", "https_proxy", "no_proxy", "ROUTES_DIR", "RUNTIME_", "NOTIFICATION_", "SLACK_", "TEAMS_", "JIRA_", "CAMEL_");
 
     private final Process process;
     private final Path output;

@@ -1,0 +1,136 @@
+package io.github.harbordt.support;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * A loopback forward proxy, as corporate networks have them: {@code CONNECT host:port} opens a tunnel (HTTPS), and a
+ * request in absolute form ({@code GET http://host:port/path}) is passed on to its host (HTTP). It remembers the
+ * {@code host:port} of every connection it made, so a test can tell what went through it.
+ */
+public final class FakeProxy implements AutoCloseable {
+
+    private final ServerSocket server;
+    private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "fake-proxy");
+        t.setDaemon(true);
+        return t;
+    });
+    private final List<String> targets = new CopyOnWriteArrayList<>();
+
+    public FakeProxy() throws IOException {
+        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        threads.submit(this::accept);
+    }
+
+    /** The proxy as the environment names it, e.g. {@code http://127.0.0.1:41234}. */
+    public String url() {
+        return "http://127.0.0.1:" + server.getLocalPort();
+    }
+
+    /** The {@code host:port} of every connection made through the proxy, in order. */
+    public List<String> targets() {
+        return List.copyOf(targets);
+    }
+
+    private void accept() {
+        while (!server.isClosed()) {
+            try {
+                Socket client = server.accept();
+                threads.submit(() -> serve(client));
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private void serve(Socket client) {
+        try (client) {
+            InputStream in = client.getInputStream();
+            String requestLine = line(in);
+            String[] parts = requestLine.split(" ");
+            if (parts.length < 3) {
+                return;
+            }
+            if (parts[0].equals("CONNECT")) {
+                // skip the CONNECT request's headers, then tunnel
+                while (!line(in).isEmpty()) {
+                    // headers of the CONNECT request
+                }
+                String[] hostPort = parts[1].split(":");
+                try (Socket upstream = new Socket(hostPort[0], Integer.parseInt(hostPort[1]))) {
+                    targets.add(parts[1]);
+                    client.getOutputStream().write("HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                    client.getOutputStream().flush();
+                    pipe(client, upstream, new byte[0]);
+                }
+            } else {
+                URI target = URI.create(parts[1]);
+                int port = target.getPort() < 0 ? 80 : target.getPort();
+                try (Socket upstream = new Socket(target.getHost(), port)) {
+                    targets.add(target.getHost() + ":" + port);
+                    // the absolute-form request line goes on as it is: the fakes' servers take it
+                    pipe(client, upstream, (requestLine + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                }
+            }
+        } catch (IOException e) {
+            // a connection the client or the target closed
+        }
+    }
+
+    /** Copies both ways until either side closes; {@code first} goes upstream before the rest of the client's bytes. */
+    private void pipe(Socket client, Socket upstream, byte[] first) throws IOException {
+        upstream.getOutputStream().write(first);
+        var back = threads.submit(() -> {
+            try {
+                upstream.getInputStream().transferTo(client.getOutputStream());
+            } catch (IOException e) {
+                // closed
+            }
+            try {
+                client.shutdownOutput();
+            } catch (IOException e) {
+                // closed
+            }
+        });
+        try {
+            client.getInputStream().transferTo(upstream.getOutputStream());
+            upstream.shutdownOutput();
+        } catch (IOException e) {
+            // closed
+        }
+        try {
+            back.get();
+        } catch (Exception e) {
+            // closed
+        }
+    }
+
+    private static String line(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) >= 0 && b != '\n') {
+            if (b != '\r') {
+                line.write(b);
+            }
+        }
+        return line.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+        threads.shutdownNow();
+    }
+}
