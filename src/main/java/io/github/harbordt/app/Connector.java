@@ -2,6 +2,7 @@ package io.github.harbordt.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.harbordt.auth.DynatraceCredentials;
+import io.github.harbordt.auth.TrustBundle;
 import io.github.harbordt.config.ClusterSettings;
 import io.github.harbordt.config.DynatraceSettings;
 import io.github.harbordt.config.HarborInstance;
@@ -56,6 +57,8 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.component.http.HttpComponent;
+import org.apache.camel.support.jsse.SSLContextParameters;
+import org.apache.camel.support.jsse.TrustManagersParameters;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.client5.http.impl.routing.SystemDefaultRoutePlanner;
 import org.apache.camel.component.quartz.QuartzComponent;
@@ -84,6 +87,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import javax.sql.DataSource;
 
@@ -178,7 +182,10 @@ public final class Connector {
                 .newFixedThreadPool(this, "harbor-fetch", s.integer("harbor.parallelism"));
         ctx.getRegistry().bind("harborPool", pool);
         for (HarborInstance instance : instances.values()) {
-            ctx.addComponent(HarborRequests.componentName(instance), harborHttp(instance));
+            HttpComponent http = harborHttp(instance);
+            caFile(s, instance.property("ca-file")).or(() -> caFile(s, "harbor.ca-file"))
+                    .ifPresent(bundle -> http.setSslContextParameters(trusting(bundle)));
+            ctx.addComponent(HarborRequests.componentName(instance), http);
         }
         ScanEventsProcessor mapping = new ScanEventsProcessor(new SecurityEventMapper(dynatrace.extraAttributes()),
                 deadLetters, ledger, runtimes, notifications, dynatrace);
@@ -429,6 +436,19 @@ public final class Connector {
             http.setAutomaticRetriesDisabled(true);
             http.setHttpClientConfigurer(Connector::followProxySelector);
         }
+    }
+
+    /** The PEM bundle a {@code ...ca-file} setting names, trusted beside the JVM's authorities. */
+    private static Optional<TrustBundle> caFile(Settings s, String key) {
+        return s.optional(key).map(file -> TrustBundle.of(Path.of(file), key));
+    }
+
+    private static SSLContextParameters trusting(TrustBundle bundle) {
+        TrustManagersParameters trust = new TrustManagersParameters();
+        trust.setTrustManager(bundle);
+        SSLContextParameters parameters = new SSLContextParameters();
+        parameters.setTrustManagers(trust);
+        return parameters;
     }
 
     /**

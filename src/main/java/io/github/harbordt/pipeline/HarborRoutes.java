@@ -13,6 +13,7 @@ import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 
 import java.io.IOException;
+import javax.net.ssl.SSLHandshakeException;
 import java.time.Duration;
 
 /**
@@ -215,6 +216,10 @@ public class HarborRoutes extends RouteBuilder {
                     .maximumRedeliveries(retries).redeliveryDelay(retryDelay.toMillis())
                     .useExponentialBackOff().backOffMultiplier(2).maximumRedeliveryDelay(60_000)
                     .retryAttemptedLogLevel(LoggingLevel.WARN).logExhausted(false)
+                .end()
+                // a certificate nobody vouches for stays so: the cycle's line names the setting at once
+                .onException(SSLHandshakeException.class)
+                    .maximumRedeliveries(0).logExhausted(false)
                 .end()
                 .to("direct:harbor-request");
 

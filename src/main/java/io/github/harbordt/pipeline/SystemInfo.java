@@ -13,6 +13,7 @@ import org.apache.camel.ExchangeProperty;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
+import javax.net.ssl.SSLHandshakeException;
 
 /**
  * The first call of every cycle: the authenticated {@code /systeminfo}. Harbor answers bad robot credentials as if
@@ -44,6 +45,10 @@ public final class SystemInfo {
                 return "Harbor at " + instance.url() + " is unreachable (" + t.getMessage() + "): check "
                         + instance.setting("url", "HARBOR_URL")
                         + " and that this host can reach it";
+            }
+            if (t instanceof SSLHandshakeException) {
+                return "the certificate of Harbor at " + instance.url() + " is not trusted (" + t.getMessage() + "): set "
+                        + instance.property("ca-file") + " to the PEM file of the certificate authority that signed it";
             }
         }
         return e == null ? "unknown failure" : e.getMessage();

@@ -73,7 +73,7 @@ public final class FakeProxy implements AutoCloseable {
                     targets.add(parts[1]);
                     client.getOutputStream().write("HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
                     client.getOutputStream().flush();
-                    pipe(client, upstream, new byte[0]);
+                    pipe(threads, client, upstream, new byte[0]);
                 }
             } else {
                 URI target = URI.create(parts[1]);
@@ -81,7 +81,7 @@ public final class FakeProxy implements AutoCloseable {
                 try (Socket upstream = new Socket(target.getHost(), port)) {
                     targets.add(target.getHost() + ":" + port);
                     // the absolute-form request line goes on as it is: the fakes' servers take it
-                    pipe(client, upstream, (requestLine + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    pipe(threads, client, upstream, (requestLine + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
                 }
             }
         } catch (IOException e) {
@@ -90,7 +90,7 @@ public final class FakeProxy implements AutoCloseable {
     }
 
     /** Copies both ways until either side closes; {@code first} goes upstream before the rest of the client's bytes. */
-    private void pipe(Socket client, Socket upstream, byte[] first) throws IOException {
+    static void pipe(ExecutorService threads, Socket client, Socket upstream, byte[] first) throws IOException {
         upstream.getOutputStream().write(first);
         var back = threads.submit(() -> {
             try {
