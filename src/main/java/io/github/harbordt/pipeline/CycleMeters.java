@@ -58,12 +58,8 @@ public final class CycleMeters {
     /** A scan cycle ended (or did not start): its outcome and what it delivered. */
     public void scans(CamelContext context, @Header(ExchangeNames.INSTANCE) String instanceId, @Body CycleResult result,
                       @ExchangeProperty(ExchangeNames.CYCLE) HarborCycle cycle) {
-        MeterRegistry registry = registry(context);
-        if (registry == null) {
-            return;
-        }
-        ended(registry, instanceId, "scans", result, cycle);
-        if (cycle != null) {
+        MeterRegistry registry = ended(context, instanceId, "scans", result, cycle);
+        if (registry != null && cycle != null) {
             CycleStats s = cycle.stats();
             counter(registry, "harbor.connector.scans.delivered", "Scans delivered (their scan events settled)", instanceId)
                     .increment(s.scansNew.get());
@@ -82,12 +78,8 @@ public final class CycleMeters {
     /** An audit-log cycle ended (or did not start). */
     public void audit(CamelContext context, @Header(ExchangeNames.INSTANCE) String instanceId, @Body CycleResult result,
                       @ExchangeProperty(ExchangeNames.CYCLE) HarborCycle cycle) {
-        MeterRegistry registry = registry(context);
-        if (registry == null) {
-            return;
-        }
-        ended(registry, instanceId, "audit", result, cycle);
-        if (cycle != null) {
+        MeterRegistry registry = ended(context, instanceId, "audit", result, cycle);
+        if (registry != null && cycle != null) {
             counter(registry, "harbor.connector.audit.rows.delivered", "Audit log records delivered", instanceId)
                     .increment(cycle.stats().auditRows.get());
         }
@@ -107,7 +99,12 @@ public final class CycleMeters {
         }
     }
 
-    private void ended(MeterRegistry registry, String instanceId, String kind, CycleResult result, HarborCycle cycle) {
+    /** What every cycle records; returns the registry, or null when there is none to record into. */
+    private MeterRegistry ended(CamelContext context, String instanceId, String kind, CycleResult result, HarborCycle cycle) {
+        MeterRegistry registry = registry(context);
+        if (registry == null) {
+            return null;
+        }
         Counter.builder("harbor.connector.cycles").description("Cycles by kind (scans, audit) and outcome (README, exit statuses)")
                 .tag(INSTANCE_TAG, instanceId).tag("kind", kind).tag("outcome", result.name().toLowerCase(Locale.ROOT))
                 .register(registry).increment();
@@ -145,6 +142,7 @@ public final class CycleMeters {
             stateGauge(registry, "harbor.connector.dead.letters.pending.records", null,
                     "Records in the dead-letter store waiting for a replay", instanceId, deadLetters::pendingRecords);
         }
+        return registry;
     }
 
     private double ageSeconds(String watermark) {

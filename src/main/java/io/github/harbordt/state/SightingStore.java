@@ -345,6 +345,17 @@ public class SightingStore {
         }
     }
 
+    /** The group's columns, first in every query that reads groups ({@link #group}). */
+    private static final String GROUP_COLUMNS = "g.group_key, g.vulnerability_id, g.title, g.registry, g.repository, "
+            + "g.component, g.version, g.risk_level, g.fix_version, g.first_seen, g.last_seen";
+
+    /** The group in the first {@link #GROUP_COLUMNS} columns of the row. */
+    private static SightedGroup group(ResultSet rs, List<SightedGroup.Image> images) throws SQLException {
+        return new SightedGroup(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getTimestamp(10).toInstant(),
+                rs.getTimestamp(11).toInstant(), images);
+    }
+
     /** A group resolved after it was announced as new, and the channels that took that announcement. */
     public record Resolved(SightedGroup group, Instant resolvedAt, List<String> channels) {
     }
@@ -356,9 +367,8 @@ public class SightingStore {
     public List<Resolved> resolvedToAnnounce() {
         Map<String, Resolved> out = new LinkedHashMap<>();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT g.group_key, g.vulnerability_id, g.title, g.registry, "
-                     + "g.repository, g.component, g.version, g.risk_level, g.fix_version, g.first_seen, g.last_seen, "
-                     + "g.resolved_at, n.channel FROM sighting_group g JOIN notification n ON n.group_key = g.group_key "
+             PreparedStatement ps = c.prepareStatement("SELECT " + GROUP_COLUMNS
+                     + ", g.resolved_at, n.channel FROM sighting_group g JOIN notification n ON n.group_key = g.group_key "
                      + "AND n.kind = ? AND n.state = ? WHERE g.resolved_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
                      + "notification r WHERE r.group_key = g.group_key AND r.channel = n.channel AND r.kind = ?) "
                      + "ORDER BY g.resolved_at, g.group_key, n.channel")) {
@@ -369,10 +379,7 @@ public class SightingStore {
                 while (rs.next()) {
                     String key = rs.getString(1);
                     if (!out.containsKey(key)) {
-                        out.put(key, new Resolved(new SightedGroup(key, rs.getString(2), rs.getString(3), rs.getString(4),
-                                rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
-                                rs.getTimestamp(10).toInstant(), rs.getTimestamp(11).toInstant(), List.of()),
-                                rs.getTimestamp(12).toInstant(), new ArrayList<>()));
+                        out.put(key, new Resolved(group(rs, List.of()), rs.getTimestamp(12).toInstant(), new ArrayList<>()));
                     }
                     out.get(key).channels().add(rs.getString(13));
                 }
@@ -388,9 +395,7 @@ public class SightingStore {
         Map<String, SightedGroup> groups = new LinkedHashMap<>();
         Map<String, List<SightedGroup.Image>> images = new LinkedHashMap<>();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT g.group_key, g.vulnerability_id, g.title, g.registry, "
-                     + "g.repository, g.component, g.version, g.risk_level, g.fix_version, g.first_seen, g.last_seen, "
-                     + "i.digest, i.tags, i.runtime_status, i.clusters, i.namespaces, i.workloads, i.stages, i.last_seen "
+             PreparedStatement ps = c.prepareStatement("SELECT " + GROUP_COLUMNS + ", i.digest, i.tags, i.runtime_status, i.clusters, i.namespaces, i.workloads, i.stages, i.last_seen "
                      + "FROM sighting_group g JOIN sighting_image i ON i.group_key = g.group_key "
                      + "WHERE g.first_seen >= ? AND NOT EXISTS (SELECT 1 FROM notification n WHERE n.group_key = g.group_key) "
                      + "ORDER BY g.first_seen, g.group_key, i.digest")) {
@@ -401,9 +406,7 @@ public class SightingStore {
                     List<SightedGroup.Image> own = images.computeIfAbsent(key, k -> new ArrayList<>());
                     groups.computeIfAbsent(key, k -> {
                         try {
-                            return new SightedGroup(key, rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                                    rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
-                                    rs.getTimestamp(10).toInstant(), rs.getTimestamp(11).toInstant(), own);
+                            return group(rs, own);
                         } catch (SQLException e) {
                             throw database.failure("read a sighting", e);
                         }
