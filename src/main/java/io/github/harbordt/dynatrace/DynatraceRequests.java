@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.harbordt.auth.DynatraceCredentials;
 import io.github.harbordt.config.DynatraceSettings;
+import io.github.harbordt.exchange.Counters;
 import io.github.harbordt.exchange.ExchangeNames;
 import io.github.harbordt.mapping.LogLimits;
 import io.github.harbordt.state.DeadLetterStore;
@@ -88,6 +89,10 @@ public class DynatraceRequests {
         var message = exchange.getMessage();
         Batch batch = exchange.getProperty(ExchangeNames.BATCH, Batch.class);
         int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        // every attempt: 429 and 5xx are the retries, 400 and 413 the refusals
+        Counters.increment(exchange.getContext(), "harbor.connector.dynatrace.responses",
+                "Dynatrace's answers to the delivery attempts by HTTP status", "harbor_instance", batch.instanceId(),
+                "sink", batch.sink().id(), "status", String.valueOf(status));
         ResponseDecision decision = ResponseDecision.of(batch.sink(), status);
         String answer = decision == ResponseDecision.DELIVERED ? "" : answer(message.getBody(InputStream.class));
         Map<String, Object> headers = message.getHeaders();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.harbordt.config.HarborInstance;
+import io.github.harbordt.exchange.Counters;
 import io.github.harbordt.exchange.ExchangeNames;
 import org.apache.camel.Exchange;
 
@@ -88,6 +89,8 @@ public class HarborRequests {
         HarborCall cycle = HarborCall.of(exchange);
         var message = exchange.getMessage();
         int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        Counters.increment(exchange.getContext(), "harbor.connector.harbor.responses", "Harbor's answers by HTTP status",
+                "harbor_instance", cycle.instance().id(), "status", String.valueOf(status));
         String url = exchange.getProperty(ExchangeNames.HARBOR_URL, String.class);
         String path = url.startsWith(cycle.instance().url()) ? url.substring(cycle.instance().url().length()) : url;
         String method = exchange.getProperty(ExchangeNames.WRITE_ENDPOINT) == null ? "GET" : exchange.getProperty(ExchangeNames.WRITE_METHOD, String.class);

@@ -3,6 +3,7 @@ package io.github.harbordt.notify;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.harbordt.config.NotificationSettings;
+import io.github.harbordt.exchange.Counters;
 import io.github.harbordt.exchange.ExchangeNames;
 import io.github.harbordt.mapping.RiskLevel;
 import io.github.harbordt.mapping.RuntimeContext;
@@ -12,8 +13,6 @@ import io.github.harbordt.runtime.RuntimeContexts;
 import io.github.harbordt.state.SightedGroup;
 import io.github.harbordt.state.Sighting;
 import io.github.harbordt.state.SightingStore;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
@@ -195,12 +194,8 @@ public class Notifications {
 
     /** {@code harbor_connector_notifications_total{channel, kind, outcome}}: sent, failed (tried again later), dead. */
     private static void count(CamelContext context, SightingStore.Notification n, String outcome) {
-        MeterRegistry registry = context.getRegistry().findSingleByType(MeterRegistry.class);
-        if (registry != null) {
-            Counter.builder("harbor.connector.notifications").description("Notification attempts by channel and outcome")
-                    .tag("channel", n.channel()).tag("kind", n.kind().name().toLowerCase(Locale.ROOT)).tag("outcome", outcome)
-                    .register(registry).increment();
-        }
+        Counters.increment(context, "harbor.connector.notifications", "Notification attempts by channel and outcome",
+                "channel", n.channel(), "kind", n.kind().name().toLowerCase(Locale.ROOT), "outcome", outcome);
     }
 
     /** The channel failed after its retries: tried again at the next run, until notifications.max-attempts. */

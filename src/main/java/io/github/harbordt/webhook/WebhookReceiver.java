@@ -4,10 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.harbordt.config.HarborInstance;
+import io.github.harbordt.exchange.Counters;
 import io.github.harbordt.exchange.ExchangeNames;
 import org.apache.camel.Body;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -104,12 +103,9 @@ public class WebhookReceiver {
     }
 
     private static void respond(Exchange exchange, int status, String body) {
-        MeterRegistry registry = exchange.getContext().getRegistry().findSingleByType(MeterRegistry.class);
-        if (registry != null) {
-            // by answer only: the instance in the path is the caller's word until its secret matched
-            Counter.builder("harbor.connector.webhook.calls").description("Webhook calls by the status answered")
-                    .tag("answer", String.valueOf(status)).register(registry).increment();
-        }
+        // by answer only: the instance in the path is the caller's word until its secret matched
+        Counters.increment(exchange.getContext(), "harbor.connector.webhook.calls", "Webhook calls by the status answered",
+                "answer", String.valueOf(status));
         Message m = exchange.getMessage();
         m.removeHeaders("*");
         m.setHeader(Exchange.HTTP_RESPONSE_CODE, status);

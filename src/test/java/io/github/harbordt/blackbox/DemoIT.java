@@ -37,7 +37,9 @@ class DemoIT {
 
     /** The series named in the README's metrics table. */
     static Set<String> readmeSeries() throws IOException {
-        Matcher m = Pattern.compile("(?m)^\\| `(harbor_connector_[a-z_]+)").matcher(Files.readString(Path.of("README.md")));
+        // the demo is a dry run: what only Dynatrace's answers make is checked where there is a Dynatrace (ServiceModeIT)
+        Matcher m = Pattern.compile("(?m)^\\| `(harbor_connector_[a-z_]+)(?!.*none in a dry run)").matcher(
+                Files.readString(Path.of("README.md")));
         Set<String> names = new TreeSet<>();
         while (m.find()) {
             names.add(m.group(1));

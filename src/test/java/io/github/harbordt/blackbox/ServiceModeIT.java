@@ -86,7 +86,9 @@ class ServiceModeIT {
                     HttpResponse.BodyHandlers.ofString()).body();
             assertThat(metrics).contains("jvm_memory_used_bytes", "jvm_gc_", "jvm_threads_live_threads",
                     "process_cpu_usage", "harbor_connector_findings_funnel",
-                    "harbor_connector_artifacts_skipped_total{harbor_instance=\"default\",reason=\"malformed\"}");
+                    "harbor_connector_artifacts_skipped_total{harbor_instance=\"default\",reason=\"malformed\"}",
+                    "harbor_connector_harbor_responses_total{harbor_instance=\"default\",status=\"200\"}",
+                    "harbor_connector_dynatrace_responses_total{harbor_instance=\"default\",sink=\"security.events\",status=\"202\"}");
 
             assertThat(connector.terminate(Duration.ofSeconds(60))).as(connector.output()).isZero();
         }
