@@ -89,6 +89,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
+import javax.net.ssl.SSLContext;
 import javax.sql.DataSource;
 
 /**
@@ -178,6 +179,12 @@ public final class Connector {
                         + "dynatrace.oauth-token-url", dynatrace.responseTimeout());
         useProxies(s, notifying, runtime);
         configureHttp(ctx);
+        caFile(s, "dynatrace.ca-file").ifPresent(bundle -> {
+            // Dynatrace's calls (and the channels', which share the client) trust the bundle beside the JVM's authorities;
+            // so do the JDK clients that reach Dynatrace's platform (Grail, the OAuth token URL)
+            ctx.getComponent("https", HttpComponent.class).setSslContextParameters(trusting(bundle));
+            SSLContext.setDefault(bundle.sslContext());
+        });
         ExecutorService pool = ctx.getExecutorServiceManager()
                 .newFixedThreadPool(this, "harbor-fetch", s.integer("harbor.parallelism"));
         ctx.getRegistry().bind("harborPool", pool);

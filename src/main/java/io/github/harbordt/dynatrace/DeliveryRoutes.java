@@ -8,6 +8,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
+
+import javax.net.ssl.SSLHandshakeException;
 import org.apache.camel.processor.aggregate.AggregateController;
 
 import java.nio.charset.StandardCharsets;
@@ -121,7 +123,12 @@ public class DeliveryRoutes extends RouteBuilder {
             from("direct:dynatrace-post").routeId("dynatrace-post")
                     .errorHandler(noErrorHandler())
                     .bean(requests, "prepare")
-                    .to(requests.endpointUri()).id("dynatrace-ingest")
+                    .doTry()
+                        .to(requests.endpointUri()).id("dynatrace-ingest")
+                    .doCatch(SSLHandshakeException.class)
+                        // a certificate nobody vouches for stays so: no retries, delivery stops naming the setting
+                        .bean(requests, "untrusted")
+                    .end()
                     .bean(requests, "judge")
                     .filter(exchangeProperty(ExchangeNames.DECISION).isEqualTo(ResponseDecision.SPLIT))
                         .split().body(Batch.class, Batch::halves)

@@ -12,10 +12,12 @@ import io.github.harbordt.mapping.LogLimits;
 import io.github.harbordt.state.DeadLetterStore;
 import io.github.harbordt.state.StateStoreException;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import javax.net.ssl.SSLHandshakeException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -82,6 +84,13 @@ public class DynatraceRequests {
         }
         message.setHeader(Exchange.CONTENT_TYPE, "application/json; charset=utf-8");
         message.setBody(new BatchEntity(batch));
+    }
+
+    /** Dynatrace's certificate was not trusted: delivery stops until the trust is set and the connector restarts. */
+    public void untrusted(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) SSLHandshakeException e) {
+        throw new DeliveryHaltedException("Dynatrace's certificate at " + settings.url() + " is not trusted (" + e.getMessage()
+                + "): set dynatrace.ca-file to the PEM file of the certificate authority that signed it (an ActiveGate's "
+                + "own, for example), then restart", 0);
     }
 
     /** Sets {@link ExchangeNames#DECISION}; throws for answers the error handler must act on. */

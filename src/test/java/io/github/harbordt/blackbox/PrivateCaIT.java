@@ -56,4 +56,31 @@ class PrivateCaIT {
             assertThat(dynatrace.events("VULNERABILITY_SCAN")).hasSize(1);
         }
     }
+
+    @Test
+    void aDynatraceBehindAPrivateCaStopsDeliveryNamingTheSettingAndIsTrustedOnceGiven() throws Exception {
+        SimulatedRegistry r = Registries.empty("v2.14.1-a1b2c3d4");
+        r.project("library", false);
+        r.push("library/app", Registries.digest(1), "IMAGE", List.of("1"),
+                Registries.success(Instant.now().minusSeconds(60), Registries.vulns(3)));
+        try (FakeHarbor harbor = new FakeHarbor(r); FakeDynatrace dynatrace = new FakeDynatrace("dt0c01.TLS");
+             FakeTlsFront tls = new FakeTlsFront(dynatrace.url(), keys)) {
+            Map<String, String> env = new java.util.LinkedHashMap<>(PackagedJar.connecting(harbor, dynatrace,
+                    "CONNECTOR_MODE", "once", "MANAGEMENT_ENABLED", "false"));
+            env.put("DT_URL", tls.url());
+            try (PackagedJar untrusted = PackagedJar.start(work, env)) {
+                assertThat(untrusted.exitStatus(Duration.ofSeconds(90))).as(untrusted.output()).isEqualTo(3);
+                assertThat(untrusted.output()).contains("Dynatrace's certificate at " + tls.url() + " is not trusted",
+                        "set dynatrace.ca-file to the PEM file of the certificate authority that signed it");
+            }
+            assertThat(dynatrace.events()).isEmpty();
+
+            Files.createDirectories(work.resolve("config"));
+            Files.writeString(work.resolve("config/application.properties"), "dynatrace.ca-file = " + tls.caPem() + "\n");
+            try (PackagedJar trusted = PackagedJar.start(work, env)) {
+                assertThat(trusted.exitStatus(Duration.ofSeconds(90))).as(trusted.output()).isZero();
+            }
+            assertThat(dynatrace.events("VULNERABILITY_SCAN")).as("the scan halted before is sent now").hasSize(1);
+        }
+    }
 }
