@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -118,6 +119,22 @@ class KubernetesManifestsIT {
         assertThat(documentedVariables).containsAll(once.getEnv().stream().map(e -> e.getName()).toList());
         assertThat(once.getEnvFrom().get(0).getSecretRef().getName()).isEqualTo(secret.getMetadata().getName());
         assertThat(once.getVolumeMounts()).extracting(m -> m.getMountPath()).containsAll(mounts.values());
+
+        // the single-replica overlay: the base, one replica, Recreate, data/ on a claim, no PostgreSQL settings
+        Path single = Path.of("config/kubernetes-single");
+        JsonNode overlay = new ObjectMapper(new YAMLFactory()).readTree(single.resolve("kustomization.yaml").toFile());
+        assertThat(overlay.path("resources").toString()).contains("../kubernetes");
+        Deployment patch = Serialization.unmarshal(Files.readString(single.resolve("deployment-patch.yaml")), Deployment.class);
+        assertThat(patch.getSpec().getReplicas()).isEqualTo(1);
+        assertThat(patch.getSpec().getStrategy().getType()).isEqualTo("Recreate");
+        PersistentVolumeClaim claim = Serialization.unmarshal(Files.readString(single.resolve("pvc.yaml")),
+                PersistentVolumeClaim.class);
+        assertThat(patch.getSpec().getTemplate().getSpec().getVolumes()).singleElement().satisfies(v -> {
+            assertThat(v.getName()).as("the volume mounted at data/").isEqualTo("data");
+            assertThat(v.getPersistentVolumeClaim().getClaimName()).isEqualTo(claim.getMetadata().getName());
+        });
+        JsonNode secretPatch = new ObjectMapper(new YAMLFactory()).readTree(single.resolve("secret-patch.yaml").toFile());
+        assertThat(secretPatch.path("stringData").path("STATE_JDBC_URL").isNull()).as("the H2 file, not PostgreSQL").isTrue();
 
         // docker-compose.yml: the same ports, a health check on the readiness path, a clear word when the jar is missing
         JsonNode compose = new ObjectMapper(new YAMLFactory()).readTree(Path.of("docker-compose.yml").toFile()).path("services")
