@@ -478,7 +478,14 @@ public final class Connector {
                     .ifPresent(p -> overrides.put(Proxies.destination(URI.create(instance.url())), p));
         }
         s.optional("dynatrace.proxy").ifPresent(p -> {
-            for (String url : List.of(dynatrace.url(), dynatrace.oauth().tokenUrl())) {
+            // every Dynatrace address: ingest, its OAuth token URL, and the Grail query API of runtime.source=dynatrace
+            List<String> urls = new ArrayList<>(List.of(dynatrace.url(), dynatrace.oauth().tokenUrl()));
+            for (RuntimeSettings.Cluster c : runtime.clusters()) {
+                if (c.dynatrace() != null) {
+                    urls.addAll(List.of(c.dynatrace().url(), c.dynatrace().tokenUrl()));
+                }
+            }
+            for (String url : urls) {
                 if (!url.isEmpty()) {
                     overrides.put(Proxies.destination(URI.create(url)), p);
                 }

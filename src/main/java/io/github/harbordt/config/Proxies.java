@@ -7,6 +7,7 @@ import java.net.ProxySelector;
 import java.net.SocketAddress;
 import java.net.URI;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -43,7 +44,7 @@ public final class Proxies extends ProxySelector {
      *                    proxy URL); empty values are left out by the caller
      */
     public static Proxies of(UnaryOperator<String> environment, Map<String, String> overrides) {
-        Map<String, Optional<URI>> byHost = new java.util.HashMap<>();
+        Map<String, Optional<URI>> byHost = new HashMap<>();
         overrides.forEach((destination, value) -> byHost.put(destination.toLowerCase(Locale.ROOT),
                 value.equalsIgnoreCase("none") ? Optional.empty()
                         : Optional.of(proxyUri(value, "the proxy setting of " + destination))));
