@@ -59,8 +59,6 @@ import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.camel.support.jsse.TrustManagersParameters;
-import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
-import org.apache.hc.client5.http.impl.routing.SystemDefaultRoutePlanner;
 import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.processor.aggregate.DefaultAggregateController;
@@ -75,6 +73,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.net.Authenticator;
 import java.net.ProxySelector;
 import java.net.URI;
 import java.nio.file.Path;
@@ -122,6 +121,7 @@ public final class Connector {
     private final OutboxSettings outboxSettings;
     private final PendingArtifactStore pendingArtifacts;
     private final Outbox outbox;
+    private final Proxies proxies;
     private VertxPlatformHttpServer webhookServer;
 
     private Connector(CamelContext ctx, Settings s, Clock clock) throws Exception {
@@ -146,8 +146,10 @@ public final class Connector {
         this.webhooks = WebhookSettings.load(s);
         this.clock = clock;
         RuntimeSettings runtime = RuntimeSettings.load(s);
-        this.runtimes = runtimeContexts(runtime);
         NotificationSettings notifying = NotificationSettings.load(s, runtime.productionStage(), dynatrace.dryRun(), dynatrace.url());
+        // before any client is made: the Kubernetes and JDK clients take their proxies when they are built
+        this.proxies = useProxies(s, notifying, runtime);
+        this.runtimes = runtimeContexts(runtime);
         if (demo != null) {
             // the first run shows what it would notify, not only after tomorrow's 08:00
             notifying = notifying.withAfterEachCycle();
@@ -177,10 +179,9 @@ public final class Connector {
                 : DynatraceCredentials.oauth(oauth.id(), oauth.secret(), oauth.tokenUrl(), oauth.scope(),
                 "dynatrace.oauth-client-id and -client-secret (DT_OAUTH_CLIENT_ID, DT_OAUTH_CLIENT_SECRET) and "
                         + "dynatrace.oauth-token-url", dynatrace.responseTimeout());
-        useProxies(s, notifying, runtime);
         configureHttp(ctx);
         caFile(s, "dynatrace.ca-file").ifPresent(bundle -> {
-            // Dynatrace's calls (and the channels', which share the client) trust the bundle beside the JVM's authorities;
+            // Dynatrace's calls (and the dynatrace notification channel's) trust the bundle beside the JVM's authorities;
             // so do the JDK clients that reach Dynatrace's platform (Grail, the OAuth token URL)
             ctx.getComponent("https", HttpComponent.class).setSslContextParameters(trusting(bundle));
             SSLContext.setDefault(bundle.sslContext());
@@ -189,7 +190,7 @@ public final class Connector {
                 .newFixedThreadPool(this, "harbor-fetch", s.integer("harbor.parallelism"));
         ctx.getRegistry().bind("harborPool", pool);
         for (HarborInstance instance : instances.values()) {
-            HttpComponent http = harborHttp(instance);
+            HttpComponent http = ownHttp(instance.connectTimeout(), instance.responseTimeout());
             caFile(s, instance.property("ca-file")).or(() -> caFile(s, "harbor.ca-file"))
                     .ifPresent(bundle -> http.setSslContextParameters(trusting(bundle)));
             ctx.addComponent(HarborRequests.componentName(instance), http);
@@ -203,6 +204,9 @@ public final class Connector {
                 s.integer("harbor.retries"), s.duration("harbor.retry-delay"), notifications, meters,
                 s.duration("harbor.progress-interval")));
         if (notifying.enabled()) {
+            HttpComponent channels = ownHttp(dynatrace.connectTimeout(), dynatrace.responseTimeout());
+            caFile(s, "notifications.ca-file").ifPresent(bundle -> channels.setSslContextParameters(trusting(bundle)));
+            ctx.addComponent(NotificationRoutes.COMPONENT, channels);
             ctx.addRoutes(new NotificationRoutes(notifications, notifying, dynatrace, credentials));
         }
         ctx.addRoutes(new AuditRoutes(audits, meters));
@@ -381,7 +385,7 @@ public final class Connector {
         List<InventorySource> sources = new ArrayList<>();
         for (RuntimeSettings.Cluster c : settings.clusters()) {
             sources.add(c.dynatrace() != null ? new DynatraceQuerySource(c)
-                    : c.podsFile().isEmpty() ? new KubernetesSource(c) : new PodListSource(c.name(), Path.of(c.podsFile()), c.stages()));
+                    : c.podsFile().isEmpty() ? new KubernetesSource(c, proxies) : new PodListSource(c.name(), Path.of(c.podsFile()), c.stages()));
         }
         if (sources.isEmpty() && demo != null) {
             sources.add(DemoCluster.of(demo.registry()));
@@ -416,34 +420,32 @@ public final class Connector {
     }
 
     /**
-     * Each Harbor instance gets its own HTTP client with its own timeouts (camel-http only has component-wide ones,
-     * three minutes by default). Its own retries are off: the route's bounded, backed-off redelivery is the only retry.
+     * An HTTP client of a destination's own: each Harbor instance (its timeouts; camel-http only has component-wide
+     * ones, three minutes by default) and the notification channels (their certificate authority).
      */
-    private static HttpComponent harborHttp(HarborInstance instance) {
-        HttpComponent http = new HttpComponent();
-        http.setHttpClientConfigurer(Connector::followProxySelector);
-        http.setConnectTimeout(instance.connectTimeout().toMillis());
-        http.setConnectionRequestTimeout(instance.responseTimeout().toMillis());
-        http.setResponseTimeout(instance.responseTimeout().toMillis());
-        http.setSoTimeout(instance.responseTimeout().toMillis());
+    private HttpComponent ownHttp(Duration connectTimeout, Duration responseTimeout) {
+        return tune(new HttpComponent(), connectTimeout, responseTimeout);
+    }
+
+    private HttpComponent tune(HttpComponent http, Duration connectTimeout, Duration responseTimeout) {
+        http.setConnectTimeout(connectTimeout.toMillis());
+        http.setConnectionRequestTimeout(responseTimeout.toMillis());
+        http.setResponseTimeout(responseTimeout.toMillis());
+        http.setSoTimeout(responseTimeout.toMillis());
+        // HttpClient would otherwise retry 429/503 itself, waiting out Retry-After inside one call (CAMEL-23345);
+        // the routes' bounded, backed-off redelivery is the only retry
         http.setAutomaticRetriesDisabled(true);
+        http.setHttpClientConfigurer(new ProxyConfigurer(proxies));
         return http;
     }
 
     private void configureHttp(CamelContext ctx) {
         for (String scheme : List.of("http", "https")) {
-            HttpComponent http = ctx.getComponent(scheme, HttpComponent.class);
-            // the Dynatrace endpoints use the component-wide timeouts; each Harbor endpoint has its own (HarborTimeouts)
-            http.setConnectTimeout(dynatrace.connectTimeout().toMillis());
-            http.setConnectionRequestTimeout(dynatrace.responseTimeout().toMillis());
-            http.setResponseTimeout(dynatrace.responseTimeout().toMillis());
-            http.setSoTimeout(dynatrace.responseTimeout().toMillis());
-            // HttpClient would otherwise retry 429/503 itself, waiting out Retry-After inside one call (CAMEL-23345);
-            // the delivery route's redelivery is the only retry
-            http.setAutomaticRetriesDisabled(true);
-            http.setHttpClientConfigurer(Connector::followProxySelector);
+            // the Dynatrace endpoints use the component-wide timeouts; Harbor and the channels have components of their own
+            tune(ctx.getComponent(scheme, HttpComponent.class), dynatrace.connectTimeout(), dynatrace.responseTimeout());
         }
     }
+
 
     /** The PEM bundle a {@code ...ca-file} setting names, trusted beside the JVM's authorities. */
     private static Optional<TrustBundle> caFile(Settings s, String key) {
@@ -459,19 +461,12 @@ public final class Connector {
     }
 
     /**
-     * Camel's HTTP clients ask the JVM's proxy selector for each request (HttpClient's default route planner would
-     * not): the environment's proxies (see {@link #useProxies}) reach Harbor, Dynatrace and the channels alike.
-     */
-    private static void followProxySelector(HttpClientBuilder builder) {
-        builder.setRoutePlanner(new SystemDefaultRoutePlanner(null));
-    }
-
-    /**
      * {@code HTTPS_PROXY}, {@code HTTP_PROXY} and {@code NO_PROXY}, with each destination's own setting over them
      * ({@code harbor.<id>.proxy}, {@code dynatrace.proxy}, {@code notifications.proxy}), become the JVM's proxy
-     * selector, which every HTTP client of the connector follows. The Kubernetes client reads the same variables.
+     * selector, which every HTTP client of the connector follows; the Kubernetes client is given its proxy
+     * ({@link KubernetesSource}).
      */
-    private void useProxies(Settings s, NotificationSettings notifying, RuntimeSettings runtime) {
+    private Proxies useProxies(Settings s, NotificationSettings notifying, RuntimeSettings runtime) {
         Map<String, String> overrides = new LinkedHashMap<>();
         for (HarborInstance instance : instances.values()) {
             s.optional("harbor." + instance.id() + ".proxy").or(() -> s.optional("harbor.proxy"))
@@ -504,6 +499,17 @@ public final class Connector {
             LOG.info("HTTP proxies: HTTPS_PROXY/HTTP_PROXY/NO_PROXY from the environment{}",
                     overrides.isEmpty() ? "" : ", with the destinations' own settings for " + overrides.keySet());
         }
+        if (proxies.withCredentials()) {
+            Authenticator.setDefault(proxies.authenticator());
+            // the JDK's clients refuse Basic towards a proxy that tunnels HTTPS unless told otherwise; the proxy asks
+            // for Basic, and the user gave it its password for exactly that
+            for (String property : List.of("jdk.http.auth.tunneling.disabledSchemes", "jdk.http.auth.proxying.disabledSchemes")) {
+                if (System.getProperty(property) == null) {
+                    System.setProperty(property, "");
+                }
+            }
+        }
+        return proxies;
     }
 
     private static List<String> ids(String list) {

@@ -2,6 +2,7 @@ package io.github.harbordt.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.harbordt.config.Proxies;
 
 import java.io.IOException;
 import java.net.URI;
@@ -44,7 +45,7 @@ public final class DynatraceCredentials {
         this.scope = scope;
         this.clientSettings = clientSettings;
         this.timeout = timeout;
-        this.http = clientId.isEmpty() ? null : HttpClient.newBuilder().connectTimeout(timeout).build();
+        this.http = clientId.isEmpty() ? null : Proxies.jdkClient(timeout).build();
     }
 
     /** An access token or a platform token, told apart by its prefix. */

@@ -1,11 +1,17 @@
 package io.github.harbordt.config;
 
 import java.io.IOException;
+import java.net.Authenticator;
 import java.net.InetSocketAddress;
+import java.net.PasswordAuthentication;
 import java.net.Proxy;
 import java.net.ProxySelector;
 import java.net.SocketAddress;
 import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -13,14 +19,17 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 
 /**
  * Which proxy a request takes, as corporate networks set it: {@code HTTPS_PROXY} for https URLs, {@code HTTP_PROXY}
  * for http ones (lower-case names too), {@code NO_PROXY} for the hosts that go direct (names, {@code .suffix} or
  * {@code *.suffix} domains, {@code *}); without {@code NO_PROXY}, loopback addresses go direct. A destination may
  * override the environment with its own setting ({@code harbor.<id>.proxy}, {@code dynatrace.proxy},
- * {@code notifications.proxy}): a proxy URL, or {@code none}. One selector serves every HTTP client of the connector,
- * Camel's and the JDK's alike.
+ * {@code notifications.proxy}, {@code runtime.<name>.proxy}): a proxy URL, or {@code none}. One selector serves every
+ * HTTP client of the connector, Camel's and the JDK's alike. A proxy URL may carry a user and password
+ * ({@code http://user:password@proxy:3128}, percent-encoded): they answer the proxy's Basic challenge and never appear
+ * in a message.
  */
 public final class Proxies extends ProxySelector {
 
@@ -46,8 +55,7 @@ public final class Proxies extends ProxySelector {
     public static Proxies of(UnaryOperator<String> environment, Map<String, String> overrides) {
         Map<String, Optional<URI>> byHost = new HashMap<>();
         overrides.forEach((destination, value) -> byHost.put(destination.toLowerCase(Locale.ROOT),
-                value.equalsIgnoreCase("none") ? Optional.empty()
-                        : Optional.of(proxyUri(value, "the proxy setting of " + destination))));
+                setting(value, "the proxy setting of " + destination)));
         return new Proxies(variable(environment, "HTTPS_PROXY").map(v -> proxyUri(v, "HTTPS_PROXY")),
                 variable(environment, "HTTP_PROXY").map(v -> proxyUri(v, "HTTP_PROXY")),
                 variable(environment, "NO_PROXY").map(v -> Arrays.stream(v.split(",")).map(String::trim)
@@ -55,9 +63,85 @@ public final class Proxies extends ProxySelector {
                 Map.copyOf(byHost));
     }
 
+    /**
+     * A destination's own proxy setting: empty for {@code none}, else the proxy's URL.
+     *
+     * @param setting the setting's name, for the message when the value is no proxy URL
+     */
+    public static Optional<URI> setting(String value, String setting) {
+        return value.trim().equalsIgnoreCase("none") ? Optional.empty() : Optional.of(proxyUri(value.trim(), setting));
+    }
+
     /** Whether any request would take a proxy: otherwise the JDK's defaults stay as they are. */
     public boolean any() {
-        return https.isPresent() || http.isPresent() || overrides.values().stream().anyMatch(Optional::isPresent);
+        return proxies().findAny().isPresent();
+    }
+
+    /** Whether the environment names a proxy (the Kubernetes client keeps its kubeconfig's proxy-url otherwise). */
+    public boolean fromEnvironment() {
+        return https.isPresent() || http.isPresent();
+    }
+
+    /** Whether some proxy asks for a user and password. */
+    public boolean withCredentials() {
+        return proxies().anyMatch(p -> p.getRawUserInfo() != null);
+    }
+
+    /** The user and password a proxy URL carries. */
+    public static Optional<PasswordAuthentication> credentials(URI proxy) {
+        String userInfo = proxy.getRawUserInfo();
+        if (userInfo == null) {
+            return Optional.empty();
+        }
+        int colon = userInfo.indexOf(':');
+        String user = colon < 0 ? userInfo : userInfo.substring(0, colon);
+        String password = colon < 0 ? "" : userInfo.substring(colon + 1);
+        return Optional.of(new PasswordAuthentication(percentDecoded(user), percentDecoded(password).toCharArray()));
+    }
+
+    /** A URL's percent-encoding undone; a '+' stays a '+' (it means a space only in forms). */
+    private static String percentDecoded(String raw) {
+        return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    /** The user and password of the proxy at this host and port, if it is one of ours and has them. */
+    public Optional<PasswordAuthentication> credentials(String host, int port) {
+        return proxies().filter(p -> p.getHost().equalsIgnoreCase(host) && port(p) == port)
+                .map(Proxies::credentials).flatMap(Optional::stream).findFirst();
+    }
+
+    /** The proxy's address as a client is given it: host and port, no user or password (spoken to in plain HTTP). */
+    public static String address(URI proxy) {
+        return "http://" + proxy.getHost() + ":" + port(proxy);
+    }
+
+    /** Answers the proxies' challenges (the JDK's clients and {@code java.net} ask it), never a server's. */
+    public Authenticator authenticator() {
+        return new Authenticator() {
+            @Override
+            protected PasswordAuthentication getPasswordAuthentication() {
+                return getRequestorType() == RequestorType.PROXY
+                        ? credentials(getRequestingHost(), getRequestingPort()).orElse(null) : null;
+            }
+        };
+    }
+
+    /**
+     * A JDK HTTP client builder that follows the JVM's proxies and answers their challenges: the JDK's client takes the
+     * default proxy selector by itself, but an authenticator only when given one.
+     */
+    public static HttpClient.Builder jdkClient(Duration connectTimeout) {
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(connectTimeout);
+        Authenticator authenticator = Authenticator.getDefault();
+        return authenticator == null ? builder : builder.authenticator(authenticator);
+    }
+
+    private Stream<URI> proxies() {
+        return Stream.concat(Stream.of(https, http), overrides.values().stream()).flatMap(Optional::stream);
+    }
+
+    private static int port(URI proxy) {
+        return proxy.getPort() < 0 ? 80 : proxy.getPort();
     }
 
     /** What a destination's own proxy setting is keyed by: host and port, the scheme's port when none is given. */
@@ -96,7 +180,7 @@ public final class Proxies extends ProxySelector {
     @Override
     public List<Proxy> select(URI uri) {
         return proxyFor(uri).map(p -> List.of(new Proxy(Proxy.Type.HTTP,
-                InetSocketAddress.createUnresolved(p.getHost(), p.getPort() < 0 ? 80 : p.getPort())))).orElse(List.of(Proxy.NO_PROXY));
+                InetSocketAddress.createUnresolved(p.getHost(), port(p))))).orElse(List.of(Proxy.NO_PROXY));
     }
 
     @Override
@@ -112,14 +196,18 @@ public final class Proxies extends ProxySelector {
         return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
     }
 
+    /** The message never holds the value: it may carry a password. */
     private static URI proxyUri(String value, String setting) {
-        URI uri = URI.create(value.contains("://") ? value : "http://" + value);
-        if (uri.getHost() == null) {
-            throw new IllegalArgumentException(setting + " is not a proxy URL such as http://proxy.example.com:3128");
+        String problem = setting + " is not a proxy URL such as http://proxy.example.com:3128 or "
+                + "http://user:password@proxy.example.com:3128 (user and password percent-encoded)";
+        URI uri;
+        try {
+            uri = URI.create(value.contains("://") ? value : "http://" + value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(problem);
         }
-        if (uri.getUserInfo() != null) {
-            throw new IllegalArgumentException(setting + " carries a user name and password: proxies that ask for them are "
-                    + "not supported; use one that admits the connector's host");
+        if (uri.getHost() == null) {
+            throw new IllegalArgumentException(problem);
         }
         return uri;
     }

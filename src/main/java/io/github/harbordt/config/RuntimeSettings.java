@@ -19,10 +19,11 @@ public record RuntimeSettings(List<Cluster> clusters, Duration refreshInterval, 
      * @param kubeconfig empty = the usual lookup: KUBECONFIG, ~/.kube/config, or the pod's service account
      * @param podsFile   instead of an API server, a {@code kubectl get pods -A -o json} dump (offline inventories)
      * @param namespaces empty = all namespaces
+     * @param proxy      empty = the environment's proxy for the API server; {@code none} or a proxy URL
      * @param dynatrace  set when the inventory comes from Dynatrace's query API ({@code runtime.<name>.source=dynatrace})
      */
     public record Cluster(String name, String kubeconfig, String context, String podsFile, List<String> namespaces,
-                          StageRules stages, int pageSize, Duration requestTimeout, DynatraceQuery dynatrace) {
+                          StageRules stages, int pageSize, Duration requestTimeout, String proxy, DynatraceQuery dynatrace) {
     }
 
     /**
@@ -49,7 +50,7 @@ public record RuntimeSettings(List<Cluster> clusters, Duration refreshInterval, 
                     new StageRules(c.string("stage-label"),
                             StageRules.parse("runtime." + name + ".namespace-stages", c.string("namespace-stages")),
                             c.string("default-stage")),
-                    Math.max(1, c.integer("page-size")), c.duration("request-timeout"), dynatrace(name, c)));
+                    Math.max(1, c.integer("page-size")), c.duration("request-timeout"), c.string("proxy"), dynatrace(name, c)));
         }
         return new RuntimeSettings(List.copyOf(clusters), s.duration("runtime.refresh-interval"),
                 s.string("runtime.production-stage"), s.duration("runtime.first-listing-wait"));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.harbordt.config.HarborInstance;
+import io.github.harbordt.config.Proxies;
 import io.github.harbordt.harbor.HarborException;
 import io.github.harbordt.harbor.HarborPaging;
 import io.github.harbordt.harbor.HarborRequests;
@@ -37,7 +38,7 @@ final class HarborReader {
     private final HarborUrls urls;
     private final int pageSize;
     private final ObjectMapper json = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final HttpClient http = Proxies.jdkClient(TIMEOUT).build();
 
     HarborReader(String url, String username, String password, int pageSize) {
         this.url = url.replaceAll("/+$", "");

@@ -20,6 +20,12 @@ import java.nio.file.Path;
  */
 public class NotificationRoutes extends RouteBuilder {
 
+    /**
+     * The channels' own camel-http component: their proxy ({@code notifications.proxy}) and certificate authority
+     * ({@code notifications.ca-file}) are not Dynatrace's.
+     */
+    public static final String COMPONENT = "notify-http";
+
     /** Runs the decision and sends what is pending, on the caller's thread. */
     public static final String RUN = "direct:notifications";
     /** Asks for a run without waiting for it. */
@@ -81,7 +87,8 @@ public class NotificationRoutes extends RouteBuilder {
                             e.getMessage().setHeader("Authorization", settings.webhookAuthHeader());
                         }
                     })
-                    .to(post(settings.webhookUrl()));
+                    .setHeader(Exchange.HTTP_URI, constant(settings.webhookUrl()))
+                    .to(endpoint(settings.webhookUrl(), "POST"));
         }
         if (!settings.slackUrl().isEmpty()) {
             chat("slack", settings.slackUrl(), "slack");
@@ -91,22 +98,22 @@ public class NotificationRoutes extends RouteBuilder {
         }
         if (settings.channels().contains("jira")) {
             JiraChannel jira = new JiraChannel(settings.jira());
-            String endpoint = settings.jira().url() + "?throwExceptionOnFailure=true&httpMethod=";
+            String jiraUrl = settings.jira().url();
             from("direct:notify-jira").routeId("notify-jira")
                     .errorHandler(noErrorHandler())
                     .bean(jira, "search")
-                    .to(endpoint + "GET").id("jira-search")
+                    .to(endpoint(jiraUrl, "GET")).id("jira-search")
                     .choice()
                         .when(method(jira, "resolvedWithIssue"))
                             .bean(jira, "comment")
-                            .to(endpoint + "POST").id("jira-comment")
+                            .to(endpoint(jiraUrl, "POST")).id("jira-comment")
                         .when(method(jira, "resolution"))
                             .log("Jira has no issue for this resolved vulnerability (deleted?): nothing to comment on")
                         .when(method(jira, "exists"))
                             .log("Jira already has ${header.jiraIssue} for this vulnerability: no second issue")
                         .otherwise()
                             .bean(jira, "create")
-                            .to(endpoint + "POST").id("jira-create")
+                            .to(endpoint(jiraUrl, "POST")).id("jira-create")
                     .end();
         }
         if (settings.channels().contains("dynatrace")) {
@@ -128,7 +135,8 @@ public class NotificationRoutes extends RouteBuilder {
                 .bean(ChannelMessages.class, renderer)
                 .removeHeaders("*")
                 .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
-                .to(post(url));
+                .setHeader(Exchange.HTTP_URI, constant(url))
+                .to(endpoint(url, "POST"));
     }
 
     /** The daily decision ({@code notifications.cron}); added with the other schedules, in service mode only. */
@@ -143,8 +151,12 @@ public class NotificationRoutes extends RouteBuilder {
         };
     }
 
-    /** A POST to the URL as given (its query included); any answer but 2xx fails the attempt. */
-    private static String post(String url) {
-        return url + (url.contains("?") ? "&" : "?") + "httpMethod=POST&throwExceptionOnFailure=true";
+    /**
+     * The channels' endpoint for a host; each call's exact URL (its query included) comes from {@code CamelHttpUri}.
+     * Any answer but 2xx fails the attempt.
+     */
+    private static String endpoint(String url, String method) {
+        return COMPONENT + "://" + url.replaceFirst("^(?i)https?://", "").replaceFirst("[/?#].*$", "")
+                + "?httpMethod=" + method + "&throwExceptionOnFailure=true";
     }
 }

@@ -29,6 +29,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import javax.net.ssl.SSLHandshakeException;
 
 /**
  * New critical vulnerabilities in production, one notification per group and channel. The crawl and the webhooks
@@ -205,11 +206,22 @@ public class Notifications {
         String channel = n.channel();
         int attempts = store.notification(group, channel, n.kind()).map(SightingStore.Notification::attempts).orElse(0) + 1;
         boolean dead = attempts >= settings.maxAttempts();
-        store.failed(n, String.valueOf(e == null ? null : e.getMessage()), dead);
+        String reason = e == null ? "" : e.getMessage() + trustHint(e);
+        store.failed(n, reason, dead);
         count(context, n, dead ? "dead" : "failed");
         LOG.warn("Notification {} to channel '{}' failed (attempt {} of {}){}: {}", group.substring(0, 12), channel,
-                attempts, settings.maxAttempts(), dead ? ", given up (state DEAD)" : ", tried again at the next run",
-                e == null ? "" : e.getMessage());
+                attempts, settings.maxAttempts(), dead ? ", given up (state DEAD)" : ", tried again at the next run", reason);
+    }
+
+    /** A channel behind a private certificate authority: the failure names the setting that trusts it. */
+    static String trustHint(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SSLHandshakeException) {
+                return " (the channel's certificate is not trusted: set notifications.ca-file to the PEM file of the "
+                        + "certificate authority that signed it)";
+            }
+        }
+        return "";
     }
 
     private static String firstLine(String text) {

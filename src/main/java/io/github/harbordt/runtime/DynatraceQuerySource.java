@@ -3,6 +3,7 @@ package io.github.harbordt.runtime;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.harbordt.auth.DynatraceCredentials;
+import io.github.harbordt.config.Proxies;
 import io.github.harbordt.config.RuntimeSettings;
 import io.github.harbordt.config.StageRules;
 
@@ -45,7 +46,7 @@ public final class DynatraceQuerySource implements InventorySource {
         this.stages = cluster.stages();
         this.settings = cluster.dynatrace();
         this.timeout = cluster.requestTimeout();
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        this.http = Proxies.jdkClient(timeout).build();
         String name = "runtime." + this.cluster;
         this.credentials = settings.clientId().isEmpty() ? DynatraceCredentials.token(settings.token())
                 : DynatraceCredentials.oauth(settings.clientId(), settings.clientSecret(), settings.tokenUrl(),

@@ -8,15 +8,19 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.github.harbordt.config.Proxies;
 import io.github.harbordt.config.RuntimeSettings;
 import io.github.harbordt.config.StageRules;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.PasswordAuthentication;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A cluster's pods through the fabric8 Kubernetes client: all namespaces or the configured ones, in pages of
@@ -31,7 +35,8 @@ public final class KubernetesSource implements InventorySource {
     private final RuntimeSettings.Cluster settings;
     private final KubernetesClient client;
 
-    public KubernetesSource(RuntimeSettings.Cluster settings) throws IOException {
+    /** @param proxies the environment's proxies, which the fabric8 client does not take from the JVM */
+    public KubernetesSource(RuntimeSettings.Cluster settings, Proxies proxies) throws IOException {
         this.settings = settings;
         String context = settings.context().isEmpty() ? null : settings.context();
         Config config = settings.kubeconfig().isEmpty()
@@ -41,7 +46,36 @@ public final class KubernetesSource implements InventorySource {
         config.setConnectionTimeout((int) Math.min(settings.requestTimeout().toMillis(), 10_000));
         // the refresh schedule is the retry; the client's own backoff would hold the refresh thread for minutes
         config.setRequestRetryBackoffLimit(0);
+        useProxy(config, settings, proxies);
         this.client = new KubernetesClientBuilder().withConfig(config).build();
+    }
+
+    /**
+     * The cluster's own setting, else the environment's proxies with the connector's NO_PROXY rules (the same as for
+     * every other destination); with neither, the kubeconfig's {@code proxy-url} stays as fabric8 read it.
+     */
+    private static void useProxy(Config config, RuntimeSettings.Cluster settings, Proxies proxies) {
+        Optional<URI> proxy;
+        if (!settings.proxy().isEmpty()) {
+            proxy = Proxies.setting(settings.proxy(), "runtime." + settings.name() + ".proxy");
+        } else if (proxies.fromEnvironment()) {
+            proxy = proxies.proxyFor(URI.create(config.getMasterUrl()));
+        } else {
+            return;
+        }
+        String address = proxy.map(Proxies::address).orElse(null);
+        config.setHttpsProxy(address);
+        config.setHttpProxy(address);
+        config.setNoProxy(new String[0]);
+        Optional<PasswordAuthentication> credentials = proxy.flatMap(Proxies::credentials);
+        if (credentials.isPresent() && new String(credentials.get().getPassword()).contains(":")) {
+            // fabric8 splits the user:password pair it is given at every ':' and then sends none
+            throw new IllegalArgumentException("runtime." + settings.name() + ": the Kubernetes client cannot send a proxy "
+                    + "password that contains ':'; give runtime." + settings.name() + ".proxy a proxy user whose password "
+                    + "has none, or none to reach the API server directly");
+        }
+        config.setProxyUsername(credentials.map(PasswordAuthentication::getUserName).orElse(null));
+        config.setProxyPassword(credentials.map(c -> new String(c.getPassword())).orElse(null));
     }
 
     @Override

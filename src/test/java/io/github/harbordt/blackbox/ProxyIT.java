@@ -1,10 +1,16 @@
 package io.github.harbordt.blackbox;
 
+import io.fabric8.kubernetes.api.model.NamespaceListBuilder;
+import io.fabric8.kubernetes.api.model.PodListBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.github.harbordt.demo.SimulatedRegistry;
+import io.github.harbordt.runtime.Pods;
 import io.github.harbordt.mapping.AuditStream;
+import io.github.harbordt.support.FakeChannel;
 import io.github.harbordt.support.FakeDynatrace;
 import io.github.harbordt.support.FakeHarbor;
 import io.github.harbordt.support.FakeProxy;
+import io.github.harbordt.support.FakeTlsFront;
 import io.github.harbordt.support.Registries;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,5 +69,85 @@ class ProxyIT {
             assertThat(second).as("Harbor still through the proxy, Dynatrace direct").contains(harborHost)
                     .doesNotContain(dynatraceHost);
         }
+    }
+
+    @TempDir
+    Path keys;
+
+    /**
+     * The corporate network in full: a proxy that asks for a password (in the proxy URL, as the README says), the
+     * cluster's API server and a notification channel behind it, the channel's certificate from a private authority
+     * ({@code notifications.ca-file}). The password answers the proxy and appears nowhere in the output.
+     */
+    @Test
+    void aProxyThatAsksForAPasswordCarriesHarborDynatraceKubernetesAndAChannelWithItsOwnCa() throws Exception {
+        SimulatedRegistry r = Registries.empty("v2.14.1-a1b2c3d4");
+        r.project("shop", false);
+        SimulatedRegistry.Artifact payments = r.push("shop/payments", Registries.digest(1), "IMAGE", List.of("1.0"),
+                Registries.success(Instant.now().minusSeconds(60),
+                        List.of(Registries.vuln("CVE-2024-3094", "xz-utils", "5.6.0", "5.6.1", "Critical", 10.0))));
+        KubernetesMockServer kubernetes = new KubernetesMockServer(true);
+        kubernetes.init();
+        try (FakeHarbor harbor = new FakeHarbor(r); FakeDynatrace dynatrace = new FakeDynatrace("dt0c01.PROXY");
+             FakeProxy proxy = new FakeProxy("svc@corp", "pr0xy/pass!"); FakeChannel channel = new FakeChannel("ok");
+             FakeTlsFront channelTls = new FakeTlsFront(channel.url(""), keys)) {
+            kubernetes.expect().get().withPath("/api/v1/namespaces")
+                    .andReturn(200, new NamespaceListBuilder().withItems(Pods.namespace("prod-shop", Map.of())).build()).always();
+            kubernetes.expect().get().withPath("/api/v1/pods?limit=500")
+                    .andReturn(200, new PodListBuilder().withNewMetadata().endMetadata().withItems(
+                            Pods.pod("prod-shop", "payments-1", "payments", Map.of(), "harbor.example.com/shop/payments:1.0",
+                                    Pods.running("payments", "harbor.example.com/shop/payments:1.0",
+                                            "harbor.example.com/shop/payments@" + payments.digest()))).build()).always();
+            URI apiServer = URI.create(kubernetes.url("/"));
+            Files.writeString(work.resolve("kubeconfig.yaml"), """
+                    apiVersion: v1
+                    kind: Config
+                    clusters:
+                    - name: prod
+                      cluster:
+                        server: https://%s:%d
+                        insecure-skip-tls-verify: true
+                    contexts:
+                    - name: prod
+                      context:
+                        cluster: prod
+                        user: reader
+                    current-context: prod
+                    users:
+                    - name: reader
+                      user:
+                        token: kube-token
+                    """.formatted(apiServer.getHost(), apiServer.getPort()));
+            Files.createDirectories(work.resolve("config"));
+            Files.writeString(work.resolve("config/application.properties"), """
+                    runtime.prod.kubeconfig = kubeconfig.yaml
+                    notifications.after-each-cycle = true
+                    notifications.ca-file = %s
+                    """.formatted(channelTls.caPem()));
+            Map<String, String> env = PackagedJar.connecting(harbor, dynatrace, "CONNECTOR_MODE", "once",
+                    "MANAGEMENT_ENABLED", "false", "HTTPS_PROXY", proxy.url(), "HTTP_PROXY", proxy.url(),
+                    "NO_PROXY", "internal.example.com", "RUNTIME_CLUSTERS", "prod",
+                    "NOTIFICATION_CHANNELS", "webhook", "NOTIFICATION_WEBHOOK_URL", channelTls.url() + "/hook");
+            try (PackagedJar once = PackagedJar.start(work, env)) {
+                int status = once.exitStatus(Duration.ofSeconds(90));
+                assertThat(status).as(once.output()).isZero();
+                assertThat(once.lines("Runtime inventory: clusters=1")).as(once.output()).first().asString()
+                        .contains("unlisted=[]").contains("pods=1");
+                assertThat(once.output()).doesNotContain("pr0xy");
+            }
+            assertThat(dynatrace.events("VULNERABILITY_FINDING")).singleElement()
+                    .satisfies(f -> assertThat(f.path("runtime.status").asText()).isEqualTo("RUNNING"));
+            assertThat(channel.accepted()).singleElement().satisfies(n -> assertThat(n.body()).contains("CVE-2024-3094"));
+            assertThat(proxy.targets()).contains(hostPort(harbor.url()), hostPort(dynatrace.url()),
+                    hostPort(kubernetes.url("/")), hostPort(channelTls.url()));
+            assertThat(proxy.challenges()).as("the proxy asked for the password at least once").isPositive();
+        } finally {
+            kubernetes.destroy();
+        }
+    }
+
+    private static String hostPort(String url) {
+        URI uri = URI.create(url);
+        return uri.getHost() + ":" + uri.getPort();
     }
 }

@@ -2,6 +2,8 @@ package io.github.harbordt.config;
 
 import org.junit.jupiter.api.Test;
 
+import java.net.Authenticator;
+import java.net.PasswordAuthentication;
 import java.net.URI;
 import java.util.Map;
 
@@ -44,8 +46,32 @@ class ProxiesTest {
     }
 
     @Test
-    void aProxyWithAPasswordIsRefusedWithoutShowingIt() {
-        assertThatThrownBy(() -> of(Map.of("HTTPS_PROXY", "http://user:s3cret@proxy.corp:3128"), Map.of()))
-                .hasMessageContaining("HTTPS_PROXY").hasMessageNotContaining("s3cret");
+    void aProxysUserAndPasswordAnswerThatProxysChallengeOnly() throws Exception {
+        Proxies p = of(Map.of("HTTPS_PROXY", "http://svc%40corp:s3cret%3Ax+y@proxy.corp:3128"),
+                Map.of("harbor.lab:443", "http://egress.corp:8080"));
+        assertThat(p.withCredentials()).isTrue();
+        assertThat(Proxies.address(p.proxyFor(URI.create("https://x.example.com/")).orElseThrow()))
+                .isEqualTo("http://proxy.corp:3128");
+        PasswordAuthentication c = p.credentials("proxy.corp", 3128).orElseThrow();
+        assertThat(c.getUserName()).isEqualTo("svc@corp");
+        assertThat(new String(c.getPassword())).isEqualTo("s3cret:x+y");
+        assertThat(p.credentials("egress.corp", 8080)).as("that proxy has none").isEmpty();
+        assertThat(p.credentials("proxy.corp", 8080)).as("another port").isEmpty();
+
+        Authenticator a = p.authenticator();
+        assertThat(a.requestPasswordAuthenticationInstance("proxy.corp", null, 3128, "http", "realm", "basic", null,
+                Authenticator.RequestorType.PROXY).getUserName()).isEqualTo("svc@corp");
+        assertThat(a.requestPasswordAuthenticationInstance("proxy.corp", null, 3128, "https", "realm", "basic", null,
+                Authenticator.RequestorType.SERVER)).as("never to a server").isNull();
+        assertThat(of(Map.of("HTTPS_PROXY", "http://proxy.corp:3128"), Map.of()).withCredentials()).isFalse();
+    }
+
+    @Test
+    void aProxyUrlThatCannotBeReadIsNamedWithoutItsPassword() {
+        assertThatThrownBy(() -> of(Map.of("HTTPS_PROXY", "http://user:s3 cret@proxy.corp:3128"), Map.of()))
+                .hasMessageContaining("HTTPS_PROXY").hasMessageNotContaining("s3 cret");
+        assertThatThrownBy(() -> Proxies.setting("http://user:s3cret@", "runtime.prod.proxy"))
+                .hasMessageContaining("runtime.prod.proxy").hasMessageNotContaining("s3cret");
+        assertThat(Proxies.setting(" none ", "x")).isEmpty();
     }
 }

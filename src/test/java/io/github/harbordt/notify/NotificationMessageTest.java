@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLHandshakeException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -57,5 +58,12 @@ class NotificationMessageTest {
                 .contains("container_image.repository == \"shop/api\"").contains("component.version == \"5.6.0\"");
         assertThat(NotificationMessage.of(group, List.of(prod), t, "")).doesNotContainKey("dynatrace.link");
         assertThat(m).containsEntry("affected_images_count", 1).containsEntry("k8s.namespace.name", List.of("prod-shop"));
+    }
+
+    @Test
+    void aChannelWhoseCertificateIsNotTrustedNamesTheSettingThatTrustsIt() {
+        assertThat(Notifications.trustHint(new IllegalStateException("send failed",
+                new SSLHandshakeException("PKIX path building failed")))).contains("notifications.ca-file");
+        assertThat(Notifications.trustHint(new java.io.IOException("Connection refused"))).isEmpty();
     }
 }
