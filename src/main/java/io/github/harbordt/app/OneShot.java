@@ -153,18 +153,19 @@ public final class OneShot implements StartupListener {
     /**
      * What follows a cycle (its metrics, the sighting refresh, the notification decision and its channels) runs on
      * threads of its own, partly behind seda queues; stopping the context now would drop it. Waits until nothing is in
-     * flight and every queue is empty, twice in a row, at most {@link #FOLLOW_UP_TIMEOUT}.
+     * flight and every queue is empty, three looks in a row (a message between a queue and its consumer is in neither
+     * for a moment), at most {@link #FOLLOW_UP_TIMEOUT}. The looks are short: a once-run's exit waits for them.
      */
     private static void awaitFollowUps(CamelContext context) throws InterruptedException {
         long deadline = System.nanoTime() + FOLLOW_UP_TIMEOUT.toNanos();
         int quiet = 0;
-        while (quiet < 2 && System.nanoTime() < deadline) {
+        while (quiet < 3 && System.nanoTime() < deadline) {
             boolean idle = context.getInflightRepository().size() == 0 && context.getEndpoints().stream()
                     .filter(SedaEndpoint.class::isInstance).allMatch(e -> ((SedaEndpoint) e).getCurrentQueueSize() == 0);
             quiet = idle ? quiet + 1 : 0;
-            Thread.sleep(100);
+            Thread.sleep(20);
         }
-        if (quiet < 2) {
+        if (quiet < 3) {
             LOG.warn("Stopping with work still in flight after {}: {} exchange(s)", FOLLOW_UP_TIMEOUT,
                     context.getInflightRepository().size());
         }

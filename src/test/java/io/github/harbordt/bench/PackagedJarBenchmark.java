@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -37,7 +38,8 @@ import java.util.regex.Pattern;
  * <li><b>warm</b>: the jar in service mode; once its first cycle has delivered everything, every image is rescanned and
  * the next cycle is measured: wall from its own cycle line, CPU from {@code /proc/<pid>/stat} around it.</li>
  * </ol>
- * Peak RSS comes from {@code /usr/bin/time} (cold) and {@code /proc/<pid>/status} (warm), peak heap from the GC log.
+ * Peak RSS comes from {@code /usr/bin/time} (cold) and {@code /proc/<pid>/status} (warm), peak heap from the GC log;
+ * the CPU of each run by kind of thread ({@link ThreadCpu}) from {@code /proc/<pid>/task}.
  * <p>
  * {@code mvn -B -q -Pperf verify} (scale points: {@code -Dbench.scales=100000,350000,1000000}, findings per image:
  * {@code -Dbench.findings=200}, the runs: {@code -Dbench.runs=cold,warm,floor}, the JVM and its options:
@@ -50,8 +52,9 @@ public final class PackagedJarBenchmark {
     private static final Pattern GC_HEAP = Pattern.compile(" (\\d+)M->\\d+M\\(");
     private static final double TICKS = 100.0;
 
+    /** @param threads CPU seconds by kind of thread ({@link ThreadCpu#GROUPS}) */
     record Run(String kind, double wall, double cpu, long rssKb, long heapMb, long harborRequests, long batches,
-               long bytes, long events) {
+               long bytes, long events, Map<String, Double> threads) {
     }
 
     private final Path work;
@@ -65,6 +68,7 @@ public final class PackagedJarBenchmark {
     private final HttpClient http = HttpClient.newHttpClient();
     private final CountingDynatrace dynatrace;
     private String harborUrl;
+    private final List<String[]> breakdown = new ArrayList<>();
 
     private PackagedJarBenchmark(Path work, Path jar, List<String> once, List<String> service) throws IOException {
         this.work = work;
@@ -106,6 +110,14 @@ public final class PackagedJarBenchmark {
         for (String[] row : table) {
             System.out.printf("%-9s %-6s %7s %7s %9s %9s %8s %8s %8s %7s %8s %9s %9s%n", (Object[]) row);
         }
+        System.out.println();
+        System.out.println("Where the CPU went, seconds (share): main = JVM start, Camel Main boot, state database, "
+                + "exit; camel = Camel's threads (crawl, parse, map, deliver); jit = compiler threads; gc = GC and VM "
+                + "thread; other = the JVM's and libraries' other threads");
+        System.out.printf("%-9s %-6s %14s %14s %14s %14s %14s%n", "findings", "run", "main", "camel", "jit", "gc", "other");
+        for (String[] row : bench.breakdown) {
+            System.out.printf("%-9s %-6s %14s %14s %14s %14s %14s%n", (Object[]) row);
+        }
     }
 
     private List<String[]> scalePoint(int artifacts, int findings) throws Exception {
@@ -129,6 +141,7 @@ public final class PackagedJarBenchmark {
             for (Run r : new Run[] {cold, warm, floor}) {
                 if (r != null) {
                     rows.add(row(expected, r, floor));
+                    breakdown.add(breakdownRow(expected, r));
                 }
             }
         } finally {
@@ -149,6 +162,16 @@ public final class PackagedJarBenchmark {
                 Long.toString(r.harborRequests()), Long.toString(r.batches()), Long.toString(r.bytes() >> 20),
                 floor == null ? "-" : String.format("%.2f", r.wall() / floor.wall()),
                 floor == null ? "-" : String.format("%.2f", r.cpu() / floor.cpu())};
+    }
+
+    private static String[] breakdownRow(long findings, Run r) {
+        double total = r.threads().values().stream().mapToDouble(Double::doubleValue).sum();
+        List<String> cells = new ArrayList<>(List.of(String.format("%,d", findings), r.kind()));
+        for (String group : ThreadCpu.GROUPS) {
+            double v = r.threads().get(group);
+            cells.add(String.format("%.2f (%2.0f%%)", v, total == 0 ? 0 : 100 * v / total));
+        }
+        return cells.toArray(String[]::new);
     }
 
     private static String f(double v) {
@@ -179,14 +202,17 @@ public final class PackagedJarBenchmark {
                 .redirectOutput(dir.resolve("out.log").toFile());
         builder.environment().putAll(env);
         Process p = builder.start();
+        Map<Long, ThreadCpu.Ticks> threads = new HashMap<>();
+        Thread follower = ThreadCpu.follow(javaUnder(p), threads);
         if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
             throw new IllegalStateException(kind + " run failed (exit " + p.exitValue() + "); see " + dir.resolve("out.log"));
         }
+        follower.join();
         String[] t = Files.readString(dir.resolve("time")).trim().split("\\s+");
         check(kind, expected);
         Run r = new Run(kind, Double.parseDouble(t[0]), Double.parseDouble(t[1]) + Double.parseDouble(t[2]),
                 Long.parseLong(t[3]), peakHeap(dir.resolve("gc.log")), harborRequests() - requestsBefore,
-                dynatrace.batches.get(), dynatrace.bytes.get(), dynatrace.events.get());
+                dynatrace.batches.get(), dynatrace.bytes.get(), dynatrace.events.get(), ThreadCpu.byGroup(Map.of(), threads));
         System.out.printf("%-5s wall %.2f s, CPU %.2f s, %,d events%n", kind, r.wall(), r.cpu(), r.events());
         return r;
     }
@@ -216,10 +242,12 @@ public final class PackagedJarBenchmark {
             dynatrace.reset();
             long requestsBefore = harborRequests();
             long ticksBefore = cpuTicks(p.pid());
+            Map<Long, ThreadCpu.Ticks> threadsBefore = ThreadCpu.snapshot(p.pid());
             http.send(HttpRequest.newBuilder(URI.create(harborUrl + "/bench/rescan")).POST(HttpRequest.BodyPublishers.noBody()).build(),
                     HttpResponse.BodyHandlers.discarding());
             String[] second = cycles.poll(interval * 3 + 600, TimeUnit.SECONDS);
             long ticksAfter = cpuTicks(p.pid());
+            Map<String, Double> threads = ThreadCpu.byGroup(threadsBefore, ThreadCpu.snapshot(p.pid()));
             long rss = peakRssKb(p.pid());
             if (second == null || !"delivered".equals(second[0])) {
                 throw new IllegalStateException("the cycle after the rescan did not deliver; see " + dir.resolve("out.log"));
@@ -227,13 +255,25 @@ public final class PackagedJarBenchmark {
             check("warm", expected);
             Run r = new Run("warm", Double.parseDouble(second[1]), (ticksAfter - ticksBefore) / TICKS, rss,
                     peakHeap(dir.resolve("gc.log")), harborRequests() - requestsBefore, dynatrace.batches.get(),
-                    dynatrace.bytes.get(), dynatrace.events.get());
+                    dynatrace.bytes.get(), dynatrace.events.get(), threads);
             System.out.printf("warm  wall %.2f s, CPU %.2f s, %,d events%n", r.wall(), r.cpu(), r.events());
             return r;
         } finally {
             p.destroy();
             p.waitFor(30, TimeUnit.SECONDS);
         }
+    }
+
+    /** The JVM that {@code /usr/bin/time} started. */
+    private static long javaUnder(Process time) throws InterruptedException {
+        while (time.isAlive()) {
+            var child = time.toHandle().children().findFirst();
+            if (child.isPresent()) {
+                return child.get().pid();
+            }
+            Thread.sleep(1);
+        }
+        throw new IllegalStateException("the measured process ended before it could be followed");
     }
 
     private static void readCycles(InputStream in, Path log, BlockingQueue<String[]> cycles) {
