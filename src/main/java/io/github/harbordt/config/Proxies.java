@@ -110,6 +110,11 @@ public final class Proxies extends ProxySelector {
                 .map(Proxies::credentials).flatMap(Optional::stream).findFirst();
     }
 
+    /** A proxy setting as it may be shown: a user and password in it become {@code ***}. */
+    public static String redacted(String value) {
+        return value.replaceFirst("(?<=://)[^/@]*@", "***@");
+    }
+
     /** The proxy's address as a client is given it: host and port, no user or password (spoken to in plain HTTP). */
     public static String address(URI proxy) {
         return "http://" + proxy.getHost() + ":" + port(proxy);

@@ -24,6 +24,14 @@ public record RuntimeSettings(List<Cluster> clusters, Duration refreshInterval, 
      */
     public record Cluster(String name, String kubeconfig, String context, String podsFile, List<String> namespaces,
                           StageRules stages, int pageSize, Duration requestTimeout, String proxy, DynatraceQuery dynatrace) {
+        /** What start-up logs: where the pods come from; a proxy's password never. */
+        @Override
+        public String toString() {
+            String source = dynatrace != null ? dynatrace.toString() : !podsFile.isEmpty() ? "pods-file=" + podsFile
+                    : "kubeconfig=" + (kubeconfig.isEmpty() ? "(default)" : kubeconfig) + (context.isEmpty() ? "" : " context=" + context);
+            return name + "[" + source + (namespaces.isEmpty() ? "" : " namespaces=" + namespaces)
+                    + (proxy.isEmpty() ? "" : " proxy=" + Proxies.redacted(proxy)) + "]";
+        }
     }
 
     /**

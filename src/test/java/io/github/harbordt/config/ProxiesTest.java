@@ -73,5 +73,7 @@ class ProxiesTest {
         assertThatThrownBy(() -> Proxies.setting("http://user:s3cret@", "runtime.prod.proxy"))
                 .hasMessageContaining("runtime.prod.proxy").hasMessageNotContaining("s3cret");
         assertThat(Proxies.setting(" none ", "x")).isEmpty();
+        assertThat(Proxies.redacted("http://user:s3cret@proxy.corp:3128")).isEqualTo("http://***@proxy.corp:3128");
+        assertThat(Proxies.redacted("http://proxy.corp:3128")).isEqualTo("http://proxy.corp:3128");
     }
 }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -49,7 +50,9 @@ class KubernetesSourceTest {
         assertThatThrownBy(() -> new KubernetesSource(cluster("http://reader:se%3Acret@proxy.corp:3128"), environment))
                 .hasMessageContaining("runtime.prod.proxy").hasMessageContaining("':'").hasMessageNotContaining("se:cret")
                 .hasMessageNotContaining("se%3Acret");
-        assertThatCode(() -> new KubernetesSource(cluster("http://reader:secret@proxy.corp:3128"), environment).close())
-                .doesNotThrowAnyException();
+        RuntimeSettings.Cluster withPassword = cluster("http://reader:secret@proxy.corp:3128");
+        assertThatCode(() -> new KubernetesSource(withPassword, environment).close()).doesNotThrowAnyException();
+        assertThat(withPassword.toString()).as("start-up logs it").contains("proxy=http://***@proxy.corp:3128")
+                .doesNotContain("secret");
     }
 }
