@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.NamespaceListBuilder;
 import io.fabric8.kubernetes.api.model.PodListBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.github.harbordt.demo.SimulatedRegistry;
+import io.github.harbordt.runtime.Kubeconfigs;
 import io.github.harbordt.runtime.Pods;
 import io.github.harbordt.mapping.AuditStream;
 import io.github.harbordt.support.FakeChannel;
@@ -99,25 +100,7 @@ class ProxyIT {
                                     Pods.running("payments", "harbor.example.com/shop/payments:1.0",
                                             "harbor.example.com/shop/payments@" + payments.digest()))).build()).always();
             URI apiServer = URI.create(kubernetes.url("/"));
-            Files.writeString(work.resolve("kubeconfig.yaml"), """
-                    apiVersion: v1
-                    kind: Config
-                    clusters:
-                    - name: prod
-                      cluster:
-                        server: https://%s:%d
-                        insecure-skip-tls-verify: true
-                    contexts:
-                    - name: prod
-                      context:
-                        cluster: prod
-                        user: reader
-                    current-context: prod
-                    users:
-                    - name: reader
-                      user:
-                        token: kube-token
-                    """.formatted(apiServer.getHost(), apiServer.getPort()));
+            Kubeconfigs.write(work.resolve("kubeconfig.yaml"), "https://" + apiServer.getHost() + ":" + apiServer.getPort());
             Files.createDirectories(work.resolve("config"));
             Files.writeString(work.resolve("config/application.properties"), """
                     runtime.prod.kubeconfig = kubeconfig.yaml

@@ -6,7 +6,6 @@ import io.github.harbordt.config.Settings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -21,24 +20,7 @@ class KubernetesSourceTest {
     Path dir;
 
     private RuntimeSettings.Cluster cluster(String proxy) throws Exception {
-        Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: prod
-                  cluster:
-                    server: https://api.prod.example.com:6443
-                contexts:
-                - name: prod
-                  context:
-                    cluster: prod
-                    user: reader
-                current-context: prod
-                users:
-                - name: reader
-                  user:
-                    token: t
-                """);
+        Path kubeconfig = Kubeconfigs.write(dir.resolve("kubeconfig"), "https://api.prod.example.com:6443");
         Map<String, String> s = Map.of("runtime.clusters", "prod", "runtime.prod.kubeconfig", kubeconfig.toString(),
                 "runtime.prod.proxy", proxy);
         return RuntimeSettings.load(new Settings(key -> Optional.ofNullable(s.get(key)))).clusters().get(0);
