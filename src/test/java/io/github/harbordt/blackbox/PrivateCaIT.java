@@ -32,10 +32,7 @@ class PrivateCaIT {
 
     @Test
     void aPrivateCaIsNamedWhenMissingAndTrustedOnceGiven() throws Exception {
-        SimulatedRegistry r = Registries.empty("v2.14.1-a1b2c3d4");
-        r.project("library", false);
-        r.push("library/app", Registries.digest(1), "IMAGE", List.of("1"),
-                Registries.success(Instant.now().minusSeconds(60), Registries.vulns(3)));
+        SimulatedRegistry r = oneScannedImage();
         try (FakeHarbor harbor = new FakeHarbor(r); FakeDynatrace dynatrace = new FakeDynatrace("dt0c01.TLS");
              FakeTlsFront tls = new FakeTlsFront(harbor.url(), keys)) {
             Map<String, String> env = new java.util.LinkedHashMap<>(PackagedJar.connecting(harbor, dynatrace,
@@ -59,10 +56,7 @@ class PrivateCaIT {
 
     @Test
     void aDynatraceBehindAPrivateCaStopsDeliveryNamingTheSettingAndIsTrustedOnceGiven() throws Exception {
-        SimulatedRegistry r = Registries.empty("v2.14.1-a1b2c3d4");
-        r.project("library", false);
-        r.push("library/app", Registries.digest(1), "IMAGE", List.of("1"),
-                Registries.success(Instant.now().minusSeconds(60), Registries.vulns(3)));
+        SimulatedRegistry r = oneScannedImage();
         try (FakeHarbor harbor = new FakeHarbor(r); FakeDynatrace dynatrace = new FakeDynatrace("dt0c01.TLS");
              FakeTlsFront tls = new FakeTlsFront(dynatrace.url(), keys)) {
             Map<String, String> env = new java.util.LinkedHashMap<>(PackagedJar.connecting(harbor, dynatrace,
@@ -82,5 +76,13 @@ class PrivateCaIT {
             }
             assertThat(dynatrace.events("VULNERABILITY_SCAN")).as("the scan halted before is sent now").hasSize(1);
         }
+    }
+
+    private static SimulatedRegistry oneScannedImage() {
+        SimulatedRegistry r = Registries.empty("v2.14.1-a1b2c3d4");
+        r.project("library", false);
+        r.push("library/app", Registries.digest(1), "IMAGE", List.of("1"),
+                Registries.success(Instant.now().minusSeconds(60), Registries.vulns(3)));
+        return r;
     }
 }
