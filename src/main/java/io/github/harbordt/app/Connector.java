@@ -446,7 +446,6 @@ public final class Connector {
         }
     }
 
-
     /** The PEM bundle a {@code ...ca-file} setting names, trusted beside the JVM's authorities. */
     private static Optional<TrustBundle> caFile(Settings s, String key) {
         return s.optional(key).map(file -> TrustBundle.of(Path.of(file), key));
