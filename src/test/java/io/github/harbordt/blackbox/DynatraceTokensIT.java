@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,10 +30,7 @@ class DynatraceTokensIT {
     Path work;
 
     private SimulatedRegistry registry() {
-        SimulatedRegistry r = Registries.empty("v2.14.1-a1b2c3d4");
-        r.project("library", false);
-        r.push("library/app", Registries.digest(1), "IMAGE", List.of("1"),
-                Registries.success(Instant.now().minusSeconds(60), Registries.vulns(3)));
+        SimulatedRegistry r = Registries.oneScannedImage();
         r.audit(AuditStream.EXTS, "robot$ci", "pull", "artifact", "library/app", "pull artifact", true, Instant.now());
         return r;
     }

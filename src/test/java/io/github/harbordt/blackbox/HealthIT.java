@@ -20,7 +20,6 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,10 +46,7 @@ class HealthIT {
 
     @Test
     void readinessAndLivenessFollowHarborTheStateDatabaseDynatraceAndStuckCycles() throws Exception {
-        SimulatedRegistry r = Registries.empty("v2.14.1-a1b2c3d4");
-        r.project("library", false);
-        r.push("library/app", Registries.digest(1), "IMAGE", List.of("1"),
-                Registries.success(Instant.now().minusSeconds(60), Registries.vulns(3)));
+        SimulatedRegistry r = Registries.oneScannedImage();
         Files.createDirectories(work.resolve("config"));
         Files.writeString(work.resolve("config/application.properties"), """
                 harbor.interval = 2s

@@ -11,8 +11,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,7 +30,7 @@ class PrivateCaIT {
 
     @Test
     void aPrivateCaIsNamedWhenMissingAndTrustedOnceGiven() throws Exception {
-        SimulatedRegistry r = oneScannedImage();
+        SimulatedRegistry r = Registries.oneScannedImage();
         try (FakeHarbor harbor = new FakeHarbor(r); FakeDynatrace dynatrace = new FakeDynatrace("dt0c01.TLS");
              FakeTlsFront tls = new FakeTlsFront(harbor.url(), keys)) {
             Map<String, String> env = new java.util.LinkedHashMap<>(PackagedJar.connecting(harbor, dynatrace,
@@ -56,7 +54,7 @@ class PrivateCaIT {
 
     @Test
     void aDynatraceBehindAPrivateCaStopsDeliveryNamingTheSettingAndIsTrustedOnceGiven() throws Exception {
-        SimulatedRegistry r = oneScannedImage();
+        SimulatedRegistry r = Registries.oneScannedImage();
         try (FakeHarbor harbor = new FakeHarbor(r); FakeDynatrace dynatrace = new FakeDynatrace("dt0c01.TLS");
              FakeTlsFront tls = new FakeTlsFront(dynatrace.url(), keys)) {
             Map<String, String> env = new java.util.LinkedHashMap<>(PackagedJar.connecting(harbor, dynatrace,
@@ -76,13 +74,5 @@ class PrivateCaIT {
             }
             assertThat(dynatrace.events("VULNERABILITY_SCAN")).as("the scan halted before is sent now").hasSize(1);
         }
-    }
-
-    private static SimulatedRegistry oneScannedImage() {
-        SimulatedRegistry r = Registries.empty("v2.14.1-a1b2c3d4");
-        r.project("library", false);
-        r.push("library/app", Registries.digest(1), "IMAGE", List.of("1"),
-                Registries.success(Instant.now().minusSeconds(60), Registries.vulns(3)));
-        return r;
     }
 }

@@ -38,10 +38,7 @@ class ProxyIT {
 
     @Test
     void harborAndDynatraceAreReachedThroughTheEnvironmentsProxyUnlessADestinationSaysNone() throws Exception {
-        SimulatedRegistry r = Registries.empty("v2.14.1-a1b2c3d4");
-        r.project("library", false);
-        r.push("library/app", Registries.digest(1), "IMAGE", List.of("1"),
-                Registries.success(Instant.now().minusSeconds(60), Registries.vulns(3)));
+        SimulatedRegistry r = Registries.oneScannedImage();
         r.audit(AuditStream.EXTS, "robot$ci", "pull", "artifact", "library/app", "pull artifact", true, Instant.now());
         try (FakeHarbor harbor = new FakeHarbor(r); FakeDynatrace dynatrace = new FakeDynatrace("dt0c01.PROXY");
              FakeProxy proxy = new FakeProxy()) {

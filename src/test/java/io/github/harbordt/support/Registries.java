@@ -19,6 +19,14 @@ public final class Registries {
         return new SimulatedRegistry(version, DemoRegistry.ROBOT, DemoRegistry.SECRET);
     }
 
+    /** Harbor 2.14 with one project, {@code library}, and one image, {@code library/app:1}, scanned a minute ago: 3 findings. */
+    public static SimulatedRegistry oneScannedImage() {
+        SimulatedRegistry r = empty("v2.14.1-a1b2c3d4");
+        r.project("library", false);
+        r.push("library/app", digest(1), "IMAGE", List.of("1"), success(Instant.now().minusSeconds(60), vulns(3)));
+        return r;
+    }
+
     public static SimulatedRegistry.Vuln vuln(String id, String pkg, String version, String fix, String severity, Double score) {
         return new SimulatedRegistry.Vuln(id, pkg, version, fix, severity, "Description of " + id, score,
                 score == null ? null : "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", List.of("CWE-79"), null);
